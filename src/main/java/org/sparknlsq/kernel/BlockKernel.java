@@ -1,0 +1,82 @@
+package org.sparknlsq.kernel;
+
+import org.sparknlsq.model.CurveModel;
+import org.sparknlsq.problem.Loss;
+
+/**
+ * The per-point hot loop: model value and Jacobian row, weighting by 1/σ, robust-loss rescaling,
+ * and the accumulator update. Runs on primitive arrays only and allocates once per block.
+ *
+ * <p>Residual convention (scipy {@code curve_fit}): {@code r = (f(x; p) − y) / σ}.
+ */
+public final class BlockKernel {
+    /** Below this the robust Jacobian scale is clipped (scipy uses machine epsilon). */
+    private static final double EPS = Math.ulp(1.0);
+
+    private final CurveModel model;
+    private final Loss loss;
+    private final double fScale;
+
+    public BlockKernel(CurveModel model, Loss loss, double fScale) {
+        this.model = model;
+        this.loss = loss;
+        this.fScale = fScale;
+    }
+
+    public CurveModel model() {
+        return model;
+    }
+
+    /**
+     * Adds rows [from, to) of {@code block} at parameters {@code p} to {@code acc} (Modified).
+     * Points whose value, derivative or weight is not finite are recorded as invalid and skipped.
+     */
+    public void accumulate(double[] p, DataBlock block, int from, int to, Accumulator acc) {
+        int np = model.parameterCount();
+        int k = block.variables();
+        double[] x = block.x();
+        double[] y = block.y();
+        double[] sigma = block.sigma();
+        double[] row = new double[np + 1];
+        double[] rho = new double[3];
+        boolean withJac = acc.kind() != Accumulator.Kind.COST;
+        boolean linear = loss == Loss.LINEAR;
+        double c2 = fScale * fScale;
+        for (int i = from; i < to; i++) {
+            double f = model.value(p, x, i * k, withJac ? row : null, 0);
+            double w = sigma == null ? 1.0 : 1.0 / sigma[i];
+            double r = (f - y[i]) * w;
+            boolean finite = Double.isFinite(r);
+            if (withJac) {
+                for (int j = 0; j < np; j++) {
+                    double d = row[j] * w;
+                    row[j] = d;
+                    finite &= Double.isFinite(d);
+                }
+            }
+            if (!finite) {
+                acc.addInvalid(block.firstIndex() + i);
+                continue;
+            }
+            double pointCost;
+            if (linear) {
+                pointCost = 0.5 * r * r;
+            } else {
+                // scipy scale_for_robust_loss_function: J *= sqrt(ρ' + 2ρ''z), r *= ρ'/that
+                double z = (r * r) / c2;
+                loss.evaluate(z, rho);
+                pointCost = 0.5 * c2 * rho[0];
+                if (withJac) {
+                    double js = rho[1] + 2.0 * rho[2] * z;
+                    js = Math.sqrt(js < EPS ? EPS : js);
+                    r *= rho[1] / js;
+                    for (int j = 0; j < np; j++) {
+                        row[j] *= js;
+                    }
+                }
+            }
+            row[np] = r;
+            acc.add(row, pointCost);
+        }
+    }
+}

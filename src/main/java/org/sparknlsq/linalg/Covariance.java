@@ -1,0 +1,80 @@
+package org.sparknlsq.linalg;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+
+/**
+ * The unscaled covariance {@code pinv(JᵀWJ)} from the triangular factor R of the weighted
+ * Jacobian (J = QR), without ever forming RᵀR.
+ *
+ * <p>R's columns are first scaled to unit norm (Jacobi scaling; van der Sluis 1969 shows this is
+ * within a factor √p of the best diagonal scaling), the scaled R is decomposed by SVD, and
+ * {@code pinv = D⁻¹·V·S⁻²·Vᵀ·D⁻¹}. Singular values below {@code ε·max(m, p)·s_max} are treated as
+ * zero, as in scipy {@code curve_fit}.
+ */
+public final class Covariance {
+    private Covariance() {}
+
+    /** Result: the p×p pseudo-inverse and the condition number of the column-scaled J. */
+    public record Result(double[] pinv, double scaledCondition, int rank) {}
+
+    /**
+     * @param r row-major p×p upper-triangular factor (Not modified)
+     * @param rows number of data rows behind R (for the rank threshold)
+     */
+    public static Result fromR(double[] r, int p, long rows) {
+        double[] colNorm = new double[p];
+        for (int j = 0; j < p; j++) {
+            double s = 0;
+            for (int i = 0; i <= j; i++) {
+                s += r[i * p + j] * r[i * p + j];
+            }
+            colNorm[j] = s > 0 ? Math.sqrt(s) : 1.0;
+        }
+        DMatrixRMaj m = new DMatrixRMaj(p, p);
+        for (int i = 0; i < p; i++) {
+            for (int j = 0; j < p; j++) {
+                m.data[i * p + j] = r[i * p + j] / colNorm[j];
+            }
+        }
+        SingularValueDecomposition_F64<DMatrixRMaj> svd =
+                DecompositionFactory_DDRM.svd(p, p, false, true, false);
+        if (!svd.decompose(m)) {
+            double[] nan = new double[p * p];
+            java.util.Arrays.fill(nan, Double.NaN);
+            return new Result(nan, Double.POSITIVE_INFINITY, 0);
+        }
+        double[] s = svd.getSingularValues();
+        DMatrixRMaj v = svd.getV(null, false);
+        double smax = 0;
+        double smin = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < p; i++) {
+            smax = Math.max(smax, s[i]);
+            smin = Math.min(smin, s[i]);
+        }
+        double threshold = Math.ulp(1.0) * Math.max(rows, p) * smax;
+        int rank = 0;
+        double[] inv2 = new double[p];
+        for (int i = 0; i < p; i++) {
+            if (s[i] > threshold) {
+                inv2[i] = 1.0 / (s[i] * s[i]);
+                rank++;
+            }
+        }
+        double[] pinv = new double[p * p];
+        for (int a = 0; a < p; a++) {
+            for (int b = a; b < p; b++) {
+                double sum = 0;
+                for (int k = 0; k < p; k++) {
+                    sum += v.get(a, k) * inv2[k] * v.get(b, k);
+                }
+                double val = sum / (colNorm[a] * colNorm[b]);
+                pinv[a * p + b] = val;
+                pinv[b * p + a] = val;
+            }
+        }
+        double cond = smin > 0 ? smax / smin : Double.POSITIVE_INFINITY;
+        return new Result(pinv, cond, rank);
+    }
+}

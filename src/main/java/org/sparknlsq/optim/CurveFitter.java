@@ -1,0 +1,128 @@
+package org.sparknlsq.optim;
+
+import java.util.List;
+import org.sparknlsq.kernel.Accumulator;
+import org.sparknlsq.kernel.BlockKernel;
+import org.sparknlsq.kernel.DataBlock;
+import org.sparknlsq.kernel.LocalSource;
+import org.sparknlsq.kernel.NormalEquationsSource;
+import org.sparknlsq.linalg.Covariance;
+import org.sparknlsq.problem.FitProblem;
+
+/**
+ * The entry point: runs the chosen trust-region method against a {@link NormalEquationsSource},
+ * polishes the solution, and computes the covariance. Stateless; safe to share.
+ */
+public final class CurveFitter {
+    private CurveFitter() {}
+
+    /** Fits in-memory data with the local source (all cores, fixed-order reduction). */
+    public static FitResult fit(FitProblem problem, DataBlock data, FitOptions options) {
+        BlockKernel kernel = new BlockKernel(problem.model(), problem.loss(), problem.fScale());
+        return fit(problem, new LocalSource(kernel, data), options, FitMonitor.NONE, "STANDARD");
+    }
+
+    /**
+     * Fits the data behind {@code source}.
+     *
+     * @param strategy the name reported in the result (STANDARD, LARGE, ...)
+     */
+    public static FitResult fit(
+            FitProblem problem,
+            NormalEquationsSource source,
+            FitOptions options,
+            FitMonitor monitor,
+            String strategy) {
+        long t0 = System.nanoTime();
+        options.requireValid();
+        int p = problem.parameterCount();
+        if (source.parameterCount() != p) {
+            throw new IllegalArgumentException("the data source was built for " + source.parameterCount()
+                    + " parameters, the problem has " + p);
+        }
+        if (options.xScale() != null && options.xScale().length != p) {
+            throw new IllegalArgumentException(
+                    "xScale has " + options.xScale().length + " values, expected " + p);
+        }
+        if (options.method() == Method.LM && problem.bounded()) {
+            throw new IllegalArgumentException(
+                    "method lm does not support bounds; use method trf (the default) for bounded problems");
+        }
+        if (source.pointCount() < p) {
+            throw new IllegalArgumentException("fewer points (" + source.pointCount()
+                    + ") than parameters (" + p + "): the fit is underdetermined");
+        }
+        LoopState s = new LoopState(problem, source, options, monitor);
+        if (options.method() == Method.LM) {
+            LmSolver.run(s, problem.start());
+        } else {
+            TrfSolver.run(s, problem.start());
+        }
+        int polished = s.termination.converged() ? Polish.run(s) : 0;
+        return summarize(s, polished, strategy, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static FitResult summarize(LoopState s, int polished, String strategy, double seconds) {
+        int p = s.p;
+        Accumulator qr = s.source.evaluate(s.x, Accumulator.Kind.QR);
+        long n = qr.count();
+        Covariance.Result c = Covariance.fromR(qr.rFactor(), p, n);
+        double chi2 = 2 * s.cost;
+        long dof = n - p;
+        double reduced = dof > 0 ? chi2 / dof : Double.NaN;
+        double factor = s.problem.absoluteSigma() ? 1.0 : dof > 0 ? reduced : Double.POSITIVE_INFINITY;
+        double[][] cov = new double[p][p];
+        double[] unc = new double[p];
+        double[][] corr = new double[p][p];
+        for (int i = 0; i < p; i++) {
+            for (int j = 0; j < p; j++) {
+                cov[i][j] = c.pinv()[i * p + j] * factor;
+            }
+        }
+        for (int i = 0; i < p; i++) {
+            unc[i] = Math.sqrt(cov[i][i]);
+        }
+        for (int i = 0; i < p; i++) {
+            for (int j = 0; j < p; j++) {
+                corr[i][j] = cov[i][j] / (unc[i] * unc[j]);
+            }
+        }
+        return new FitResult(
+                List.copyOf(s.problem.model().parameterNames()),
+                s.x.clone(),
+                unc,
+                cov,
+                corr,
+                chi2,
+                reduced,
+                s.initialCost,
+                s.cost,
+                n,
+                s.source.pointCount() - n,
+                s.iterations,
+                s.evaluations,
+                s.source.dataPasses(),
+                polished,
+                c.scaledCondition(),
+                s.termination,
+                message(s.termination),
+                s.options.method(),
+                strategy,
+                seconds,
+                List.copyOf(s.history));
+    }
+
+    static String message(Termination t) {
+        return switch (t) {
+            case GTOL -> "the gradient tolerance gtol is satisfied";
+            case FTOL -> "the relative cost reduction is below ftol";
+            case XTOL -> "the relative step is below xtol";
+            case FTOL_XTOL -> "both ftol and xtol are satisfied";
+            case PRECISION_LIMIT -> "no further reduction is possible in double precision";
+            case MAX_ITERATIONS -> "the maximum number of iterations was reached";
+            case MAX_EVALUATIONS -> "the maximum number of evaluations was reached";
+            case USER_ABORT -> "the fit was cancelled";
+            case FAILURE -> "no finite trial point could be found near the current parameters";
+        };
+    }
+}

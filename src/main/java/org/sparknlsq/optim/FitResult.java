@@ -1,0 +1,87 @@
+package org.sparknlsq.optim;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The summary of a fit, not just a point.
+ *
+ * <p>Conventions a caller may rely on:
+ *
+ * <ul>
+ *   <li>{@code parameters} is the best point seen: a later point replaces it only with a lower
+ *       cost (polish passes may move it within the rounding noise of the cost).
+ *   <li>{@code cost} = Σ ½C²ρ((r/C)²) with r = (f − y)/σ; {@code chiSquared} = 2·cost (Σr² for the
+ *       linear loss); {@code reducedChiSquared} = χ²/(n − p).
+ *   <li>{@code covariance} = pinv(JᵀWJ) at the solution, computed from a QR factor of the
+ *       weighted Jacobian (never from the squared matrix), multiplied by the reduced χ² unless
+ *       {@code absoluteSigma} (scipy {@code curve_fit}). With n = p and relative sigma it is
+ *       infinite, as in scipy.
+ *   <li>{@code success} is true only when a convergence test was met.
+ * </ul>
+ */
+public record FitResult(
+        List<String> parameterNames,
+        double[] parameters,
+        double[] uncertainties,
+        double[][] covariance,
+        double[][] correlation,
+        double chiSquared,
+        double reducedChiSquared,
+        double initialCost,
+        double cost,
+        long points,
+        long invalidPoints,
+        int iterations,
+        int evaluations,
+        long dataPasses,
+        int polishPassesAccepted,
+        double scaledCondition,
+        Termination termination,
+        String message,
+        Method method,
+        String strategy,
+        double fitSeconds,
+        List<IterationRecord> history) {
+
+    public boolean success() {
+        return termination.converged();
+    }
+
+    /** Value of a named parameter. */
+    public double parameter(String name) {
+        return parameters[indexOf(name)];
+    }
+
+    /** One-standard-deviation uncertainty of a named parameter. */
+    public double uncertainty(String name) {
+        return uncertainties[indexOf(name)];
+    }
+
+    private int indexOf(String name) {
+        int i = parameterNames.indexOf(name);
+        if (i < 0) {
+            throw new IllegalArgumentException("no parameter '" + name + "' in " + parameterNames);
+        }
+        return i;
+    }
+
+    /** A short human-readable report, like Ceres' {@code BriefReport}. */
+    public String briefReport() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%s: %s (%s, %s)%n",
+                success() ? "converged" : "NOT converged", termination, method.name().toLowerCase(Locale.ROOT), message));
+        b.append(String.format(Locale.ROOT,
+                "points %d, iterations %d, evaluations %d, cost %.6e -> %.6e, reduced chi2 %.6e%n",
+                points, iterations, evaluations, initialCost, cost, reducedChiSquared));
+        int w = 4;
+        for (String n : parameterNames) {
+            w = Math.max(w, n.length());
+        }
+        for (int i = 0; i < parameters.length; i++) {
+            b.append(String.format(Locale.ROOT, "  %-" + w + "s = %.12g +/- %.4g%n",
+                    parameterNames.get(i), parameters[i], uncertainties[i]));
+        }
+        return b.toString();
+    }
+}

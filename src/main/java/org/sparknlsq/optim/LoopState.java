@@ -1,0 +1,110 @@
+package org.sparknlsq.optim;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.sparknlsq.kernel.Accumulator;
+import org.sparknlsq.kernel.NormalEquationsSource;
+import org.sparknlsq.problem.FitProblem;
+import org.sparknlsq.robust.NumericalException;
+import org.sparknlsq.robust.NumericalException.DetectionPoint;
+
+/**
+ * The state one trust-region run shares with its strategy: the current (always the best) point
+ * and its sums, the counters, the history and the termination. Only accepted steps with a lower
+ * cost replace the current point, so "current" and "best" are the same point.
+ */
+final class LoopState {
+    final FitProblem problem;
+    final NormalEquationsSource source;
+    final FitOptions options;
+    final FitMonitor monitor;
+    final int p;
+    final int maxEvaluations;
+    final List<IterationRecord> history = new ArrayList<>();
+
+    double[] x;
+    Accumulator acc;
+    double cost;
+    double initialCost;
+    double[] g;
+    double[] normal;
+    int evaluations;
+    int iterations;
+    Termination termination;
+
+    LoopState(FitProblem problem, NormalEquationsSource source, FitOptions options, FitMonitor monitor) {
+        this.problem = problem;
+        this.source = source;
+        this.options = options;
+        this.monitor = monitor;
+        this.p = problem.parameterCount();
+        this.maxEvaluations = options.evaluationLimit(p);
+    }
+
+    /** Evaluates the start point; a non-finite start is an error, not a recoverable event. */
+    void start(double[] x0) {
+        Accumulator a = evaluate(x0);
+        if (!valid(a)) {
+            throw new NumericalException(
+                    a.invalidCount() > 0
+                            ? "the model is not finite at the start parameters for "
+                                    + a.invalidCount() + " point(s), first at data row "
+                                    + a.firstInvalidIndex()
+                            : "the cost is not finite at the start parameters",
+                    DetectionPoint.LOSS,
+                    new long[] {a.firstInvalidIndex()},
+                    new double[] {a.cost()});
+        }
+        moveTo(x0, a);
+        initialCost = cost;
+    }
+
+    Accumulator evaluate(double[] xs) {
+        evaluations++;
+        return source.evaluate(xs, Accumulator.Kind.NORMAL);
+    }
+
+    static boolean valid(Accumulator a) {
+        return a.invalidCount() == 0 && Double.isFinite(a.cost()) && a.count() > 0;
+    }
+
+    /** Makes {@code xs} the current point, validating the reduced sums (gradient check point). */
+    void moveTo(double[] xs, Accumulator a) {
+        double[] gNew = a.gradient();
+        double[] nNew = a.normalMatrix();
+        NumericalException.requireFinite(gNew, DetectionPoint.GRADIENT, "the gradient JᵀWr");
+        NumericalException.requireFinite(nNew, DetectionPoint.GRADIENT, "the normal matrix JᵀWJ");
+        NumericalException.requireFinite(xs, DetectionPoint.PARAMETER, "the parameters");
+        x = xs;
+        acc = a;
+        cost = a.cost();
+        g = gNew;
+        normal = nNew;
+    }
+
+    /** Column norms of the weighted Jacobian, √diag(JᵀWJ); zero columns count as 1. */
+    double[] columnNorms() {
+        double[] c = new double[p];
+        for (int j = 0; j < p; j++) {
+            double v = Math.sqrt(normal[j * p + j]);
+            c[j] = v > 0 ? v : 1.0;
+        }
+        return c;
+    }
+
+    boolean evaluationsLeft() {
+        return evaluations < maxEvaluations;
+    }
+
+    /** Records an iteration and asks the monitor whether to go on. */
+    boolean record(double gNorm, double stepNorm, double radius, boolean accepted) {
+        IterationRecord r =
+                new IterationRecord(iterations, evaluations, cost, gNorm, stepNorm, radius, accepted);
+        history.add(r);
+        if (!monitor.onIteration(r)) {
+            termination = Termination.USER_ABORT;
+            return false;
+        }
+        return true;
+    }
+}

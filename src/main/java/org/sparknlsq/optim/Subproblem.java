@@ -1,0 +1,209 @@
+package org.sparknlsq.optim;
+
+import org.sparknlsq.linalg.SymmetricEigen;
+import org.sparknlsq.robust.ConvergenceException;
+
+/**
+ * The local quadratic model in scaled ("hat") variables {@code x = x₀ + D·h}:
+ * {@code q(h) = ½·hᵀMh + ghᵀh} with {@code M = D·JᵀWJ·D + diag(aug)} and {@code gh = D·JᵀWr}.
+ * Its eigen-decomposition plays the role of the SVD of the scaled Jacobian (λ = s²,
+ * {@code Vᵀgh = s·Uᵀf}), so the trust-region step is Moré's (1983) Newton iteration on the secular
+ * equation, as in scipy's {@code solve_lsq_trust_region}.
+ */
+final class Subproblem {
+    /** Eigenvalues at or below this fraction of the largest, times p, count as zero. */
+    private static final double RANK_RTOL = 10 * Math.ulp(1.0);
+
+    private final int n;
+    private final double[] m;
+    private final double[] gh;
+    private final SymmetricEigen eig;
+    private final double[] lambda;
+    private final double[] suf;
+    private final boolean fullRank;
+
+    /** Result of a trust-region solve: the step in hat space and the Levenberg parameter. */
+    record Step(double[] h, double alpha) {}
+
+    /**
+     * @param normal row-major p×p JᵀWJ (Not modified)
+     * @param g JᵀWr (Not modified)
+     * @param d the column scale D (Not modified)
+     * @param aug diagonal added to M, or null
+     */
+    Subproblem(double[] normal, double[] g, double[] d, double[] aug) {
+        n = g.length;
+        m = new double[n * n];
+        gh = new double[n];
+        for (int i = 0; i < n; i++) {
+            gh[i] = d[i] * g[i];
+            for (int j = 0; j < n; j++) {
+                m[i * n + j] = d[i] * normal[i * n + j] * d[j];
+            }
+            if (aug != null) {
+                m[i * n + i] += aug[i];
+            }
+        }
+        eig = SymmetricEigen.of(m, n);
+        if (eig == null) {
+            throw new ConvergenceException(
+                    "eigen-decomposition of the scaled normal matrix did not converge",
+                    java.util.Map.of("parameters", n));
+        }
+        lambda = eig.values().clone();
+        suf = new double[n];
+        eig.projectTransposed(gh, suf);
+        double threshold = RANK_RTOL * n * Math.max(lambda[0], 0.0);
+        boolean full = lambda[0] > 0;
+        for (int i = 0; i < n; i++) {
+            if (!(lambda[i] > threshold)) {
+                lambda[i] = 0.0;
+                suf[i] = 0.0;
+                full = false;
+            }
+        }
+        fullRank = full;
+    }
+
+    boolean fullRank() {
+        return fullRank;
+    }
+
+    /** Scaled gradient D·JᵀWr. Not a copy. */
+    double[] scaledGradient() {
+        return gh;
+    }
+
+    /** The Gauss–Newton step in hat space, minimum-norm when M is rank deficient. */
+    double[] gaussNewton() {
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = lambda[i] > 0 ? -suf[i] / lambda[i] : 0.0;
+        }
+        double[] h = new double[n];
+        eig.project(y, h);
+        return h;
+    }
+
+    private double[] stepFor(double alpha) {
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            double den = lambda[i] + alpha;
+            y[i] = den > 0 ? -suf[i] / den : 0.0;
+        }
+        double[] h = new double[n];
+        eig.project(y, h);
+        return h;
+    }
+
+    /** ‖(M+αI)⁻¹gh‖ − Δ and its derivative in α (Moré 1983, eq. 3.3). */
+    private double[] phi(double alpha, double delta) {
+        double norm2 = 0;
+        double deriv = 0;
+        for (int i = 0; i < n; i++) {
+            double den = lambda[i] + alpha;
+            if (den > 0 && suf[i] != 0) {
+                double t = suf[i] / den;
+                norm2 += t * t;
+                deriv += t * t / den;
+            }
+        }
+        double pn = Math.sqrt(norm2);
+        return new double[] {pn - delta, pn > 0 ? -deriv / pn : 0.0};
+    }
+
+    /**
+     * Solves min q(h) subject to ‖h‖ ≤ Δ to 1% of Δ (scipy {@code solve_lsq_trust_region}).
+     *
+     * @param initialAlpha a previous Levenberg parameter to warm-start from, or a negative number
+     * @param toBoundary rescale the damped step onto ‖h‖ = Δ exactly (scipy trf does)
+     */
+    Step solveTrustRegion(double delta, double initialAlpha, boolean toBoundary) {
+        if (fullRank) {
+            double[] h = gaussNewton();
+            if (norm(h) <= delta) {
+                return new Step(h, 0.0);
+            }
+        }
+        double sufNorm = norm(suf);
+        if (sufNorm == 0) {
+            return new Step(new double[n], 0.0);
+        }
+        double upper = sufNorm / delta;
+        double lower = 0.0;
+        if (fullRank) {
+            double[] f = phi(0.0, delta);
+            lower = -f[0] / f[1];
+        }
+        double alpha = initialAlpha < 0 || (!fullRank && initialAlpha == 0)
+                ? Math.max(0.001 * upper, Math.sqrt(lower * upper))
+                : initialAlpha;
+        for (int it = 0; it < 10; it++) {
+            if (alpha < lower || alpha > upper) {
+                alpha = Math.max(0.001 * upper, Math.sqrt(lower * upper));
+            }
+            double[] f = phi(alpha, delta);
+            if (f[0] < 0) {
+                upper = alpha;
+            }
+            double ratio = f[0] / f[1];
+            lower = Math.max(lower, alpha - ratio);
+            alpha -= (f[0] + delta) * ratio / delta;
+            if (Math.abs(f[0]) < 0.01 * delta) {
+                break;
+            }
+        }
+        double[] h = stepFor(alpha);
+        if (toBoundary) {
+            double hn = norm(h);
+            if (hn > 0) {
+                for (int i = 0; i < n; i++) {
+                    h[i] *= delta / hn;
+                }
+            }
+        }
+        return new Step(h, alpha);
+    }
+
+    /** aᵀ·M·b. */
+    double form(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            double r = 0;
+            for (int j = 0; j < n; j++) {
+                r += m[i * n + j] * b[j];
+            }
+            s += a[i] * r;
+        }
+        return s;
+    }
+
+    /** q(h) = ½hᵀMh + ghᵀh (scipy {@code evaluate_quadratic}). */
+    double quadratic(double[] h) {
+        return 0.5 * form(h, h) + dot(gh, h);
+    }
+
+    static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    static double norm(double[] a) {
+        double scale = 0;
+        for (double v : a) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        if (scale == 0 || !Double.isFinite(scale)) {
+            return scale;
+        }
+        double s = 0;
+        for (double v : a) {
+            double t = v / scale;
+            s += t * t;
+        }
+        return scale * Math.sqrt(s);
+    }
+}
