@@ -150,8 +150,8 @@ public final class Accumulator implements Serializable {
     /** Adds {@code other} into this one (Modified: this). Merging an empty accumulator is a no-op. */
     public Accumulator merge(Accumulator other) {
         if (other.kind != kind || other.p != p) {
-            throw new IllegalArgumentException("cannot merge " + other.kind + "(p=" + other.p + ") into "
-                    + kind + "(p=" + p + ")");
+            throw new IllegalArgumentException(
+                    "cannot merge " + other.kind + "(p=" + other.p + ") into " + kind + "(p=" + p + ")");
         }
         if (other.count == 0 && other.invalidCount == 0) {
             return this;

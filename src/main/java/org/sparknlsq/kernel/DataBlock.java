@@ -16,12 +16,11 @@ public record DataBlock(double[] x, double[] y, double[] sigma, int variables, l
             throw new IllegalArgumentException("variables must be >= 1, got " + variables);
         }
         if (x.length != (long) y.length * variables) {
-            throw new IllegalArgumentException("x has " + x.length + " values, expected "
-                    + (long) y.length * variables + " (" + y.length + " points × " + variables + ")");
+            throw new IllegalArgumentException("x has " + x.length + " values, expected " + (long) y.length * variables
+                    + " (" + y.length + " points × " + variables + ")");
         }
         if (sigma != null && sigma.length != y.length) {
-            throw new IllegalArgumentException(
-                    "sigma has " + sigma.length + " values, expected " + y.length);
+            throw new IllegalArgumentException("sigma has " + sigma.length + " values, expected " + y.length);
         }
     }
 

@@ -38,8 +38,7 @@ public final class Covariance {
                 m.data[i * p + j] = r[i * p + j] / colNorm[j];
             }
         }
-        SingularValueDecomposition_F64<DMatrixRMaj> svd =
-                DecompositionFactory_DDRM.svd(p, p, false, true, false);
+        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(p, p, false, true, false);
         if (!svd.decompose(m)) {
             double[] nan = new double[p * p];
             java.util.Arrays.fill(nan, Double.NaN);

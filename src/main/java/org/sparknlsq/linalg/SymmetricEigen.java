@@ -46,32 +46,4 @@ public record SymmetricEigen(double[] values, double[] vectors) {
         }
         return new SymmetricEigen(values, vectors);
     }
-
-    public int size() {
-        return values.length;
-    }
-
-    /** {@code out = Vᵀ·x} (out Modified). */
-    public void projectTransposed(double[] x, double[] out) {
-        int n = size();
-        for (int c = 0; c < n; c++) {
-            double s = 0;
-            for (int r = 0; r < n; r++) {
-                s += vectors[r * n + c] * x[r];
-            }
-            out[c] = s;
-        }
-    }
-
-    /** {@code out = V·y} (out Modified). */
-    public void project(double[] y, double[] out) {
-        int n = size();
-        for (int r = 0; r < n; r++) {
-            double s = 0;
-            for (int c = 0; c < n; c++) {
-                s += vectors[r * n + c] * y[c];
-            }
-            out[r] = s;
-        }
-    }
 }

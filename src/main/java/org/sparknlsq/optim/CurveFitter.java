@@ -28,29 +28,24 @@ public final class CurveFitter {
      * @param strategy the name reported in the result (STANDARD, LARGE, ...)
      */
     public static FitResult fit(
-            FitProblem problem,
-            NormalEquationsSource source,
-            FitOptions options,
-            FitMonitor monitor,
-            String strategy) {
+            FitProblem problem, NormalEquationsSource source, FitOptions options, FitMonitor monitor, String strategy) {
         long t0 = System.nanoTime();
         options.requireValid();
         int p = problem.parameterCount();
         if (source.parameterCount() != p) {
-            throw new IllegalArgumentException("the data source was built for " + source.parameterCount()
-                    + " parameters, the problem has " + p);
+            throw new IllegalArgumentException(
+                    "the data source was built for " + source.parameterCount() + " parameters, the problem has " + p);
         }
         if (options.xScale() != null && options.xScale().length != p) {
-            throw new IllegalArgumentException(
-                    "xScale has " + options.xScale().length + " values, expected " + p);
+            throw new IllegalArgumentException("xScale has " + options.xScale().length + " values, expected " + p);
         }
         if (options.method() == Method.LM && problem.bounded()) {
             throw new IllegalArgumentException(
                     "method lm does not support bounds; use method trf (the default) for bounded problems");
         }
         if (source.pointCount() < p) {
-            throw new IllegalArgumentException("fewer points (" + source.pointCount()
-                    + ") than parameters (" + p + "): the fit is underdetermined");
+            throw new IllegalArgumentException("fewer points (" + source.pointCount() + ") than parameters (" + p
+                    + "): the fit is underdetermined");
         }
         LoopState s = new LoopState(problem, source, options, monitor);
         if (options.method() == Method.LM) {

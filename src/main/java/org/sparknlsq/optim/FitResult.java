@@ -69,18 +69,33 @@ public record FitResult(
     /** A short human-readable report, like Ceres' {@code BriefReport}. */
     public String briefReport() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%s: %s (%s, %s)%n",
-                success() ? "converged" : "NOT converged", termination, method.name().toLowerCase(Locale.ROOT), message));
-        b.append(String.format(Locale.ROOT,
+        b.append(String.format(
+                Locale.ROOT,
+                "%s: %s (%s, %s)%n",
+                success() ? "converged" : "NOT converged",
+                termination,
+                method.name().toLowerCase(Locale.ROOT),
+                message));
+        b.append(String.format(
+                Locale.ROOT,
                 "points %d, iterations %d, evaluations %d, cost %.6e -> %.6e, reduced chi2 %.6e%n",
-                points, iterations, evaluations, initialCost, cost, reducedChiSquared));
+                points,
+                iterations,
+                evaluations,
+                initialCost,
+                cost,
+                reducedChiSquared));
         int w = 4;
         for (String n : parameterNames) {
             w = Math.max(w, n.length());
         }
         for (int i = 0; i < parameters.length; i++) {
-            b.append(String.format(Locale.ROOT, "  %-" + w + "s = %.12g +/- %.4g%n",
-                    parameterNames.get(i), parameters[i], uncertainties[i]));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "  %-" + w + "s = %.12g +/- %.4g%n",
+                    parameterNames.get(i),
+                    parameters[i],
+                    uncertainties[i]));
         }
         return b.toString();
     }

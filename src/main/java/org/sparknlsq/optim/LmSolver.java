@@ -55,7 +55,7 @@ final class LmSolver {
             for (int j = 0; j < p; j++) {
                 d[j] = 1.0 / diag[j];
             }
-            Subproblem sub = new Subproblem(s.normal, s.g, d, null);
+            Subproblem sub = s.subproblem(d, null);
             double ratio = 0;
             boolean accepted = false;
             double pnorm = 0;
@@ -72,9 +72,7 @@ final class LmSolver {
                     xNew[j] = s.x[j] + d[j] * ph[j];
                 }
                 Accumulator accNew = s.evaluate(xNew);
-                double fnorm1 = LoopState.valid(accNew)
-                        ? Math.sqrt(2 * accNew.cost())
-                        : Double.POSITIVE_INFINITY;
+                double fnorm1 = LoopState.valid(accNew) ? Math.sqrt(2 * accNew.cost()) : Double.POSITIVE_INFINITY;
                 double actred = 0.1 * fnorm1 < fnorm ? 1 - (fnorm1 / fnorm) * (fnorm1 / fnorm) : -1;
                 double temp1 = Math.sqrt(Math.max(sub.form(ph, ph), 0.0)) / fnorm;
                 double temp2 = Math.sqrt(par) * pnorm / fnorm;

@@ -38,7 +38,7 @@ final class Polish {
         for (int i = 0; i < p; i++) {
             d[i] = 1.0 / c[i];
         }
-        double[] h0 = new Subproblem(s.normal, s.g, d, null).gaussNewton();
+        double[] h0 = Subproblem.of(s.acc, d, null).gaussNewton();
         double n0 = Subproblem.norm(h0);
         int kept = 0;
         for (int k = 0; k < passes && n0 > 0; k++) {
@@ -55,7 +55,7 @@ final class Polish {
             if (!LoopState.valid(a) || a.cost() > s.cost * (1 + COST_NOISE)) {
                 break;
             }
-            double[] h1 = new Subproblem(a.normalMatrix(), a.gradient(), d, null).gaussNewton();
+            double[] h1 = Subproblem.of(a, d, null).gaussNewton();
             double n1 = Subproblem.norm(h1);
             if (!(n1 < n0)) {
                 break;

@@ -1,5 +1,10 @@
 package org.sparknlsq.optim;
 
+import java.util.Map;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+import org.sparknlsq.kernel.Accumulator;
 import org.sparknlsq.linalg.SymmetricEigen;
 import org.sparknlsq.robust.ConvergenceException;
 
@@ -11,13 +16,13 @@ import org.sparknlsq.robust.ConvergenceException;
  * equation, as in scipy's {@code solve_lsq_trust_region}.
  */
 final class Subproblem {
-    /** Eigenvalues at or below this fraction of the largest, times p, count as zero. */
+    /** Normal-matrix eigenvalues at or below this fraction of the largest, times p, count as zero. */
     private static final double RANK_RTOL = 10 * Math.ulp(1.0);
 
     private final int n;
     private final double[] m;
     private final double[] gh;
-    private final SymmetricEigen eig;
+    private final double[] vectors;
     private final double[] lambda;
     private final double[] suf;
     private final boolean fullRank;
@@ -26,17 +31,24 @@ final class Subproblem {
     record Step(double[] h, double alpha) {}
 
     /**
-     * @param normal row-major p×p JᵀWJ (Not modified)
-     * @param g JᵀWr (Not modified)
+     * Builds the subproblem from the sums at the current point: from the normal matrix by a
+     * symmetric eigen-decomposition, or, for a QR accumulator, from an SVD of the scaled R
+     * (stacked on √aug), which never squares the condition number.
+     *
      * @param d the column scale D (Not modified)
      * @param aug diagonal added to M, or null
      */
-    Subproblem(double[] normal, double[] g, double[] d, double[] aug) {
-        n = g.length;
-        m = new double[n * n];
-        gh = new double[n];
+    static Subproblem of(Accumulator acc, double[] d, double[] aug) {
+        return acc.kind() == Accumulator.Kind.QR
+                ? fromR(acc.rFactor(), acc.gradient(), d, aug)
+                : fromNormal(acc.normalMatrix(), acc.gradient(), d, aug);
+    }
+
+    /** From JᵀWJ (row-major p×p) and JᵀWr; both Not modified. */
+    static Subproblem fromNormal(double[] normal, double[] g, double[] d, double[] aug) {
+        int n = g.length;
+        double[] m = new double[n * n];
         for (int i = 0; i < n; i++) {
-            gh[i] = d[i] * g[i];
             for (int j = 0; j < n; j++) {
                 m[i * n + j] = d[i] * normal[i * n + j] * d[j];
             }
@@ -44,16 +56,79 @@ final class Subproblem {
                 m[i * n + i] += aug[i];
             }
         }
-        eig = SymmetricEigen.of(m, n);
+        SymmetricEigen eig = SymmetricEigen.of(m, n);
         if (eig == null) {
             throw new ConvergenceException(
-                    "eigen-decomposition of the scaled normal matrix did not converge",
-                    java.util.Map.of("parameters", n));
+                    "eigen-decomposition of the scaled normal matrix did not converge", Map.of("parameters", n));
         }
-        lambda = eig.values().clone();
+        // eigenvalues of M carry absolute errors of about ε·λmax, so smaller ones are noise
+        return new Subproblem(m, scaled(g, d), eig.vectors(), eig.values().clone(), RANK_RTOL * n);
+    }
+
+    /** From the p×p upper-triangular R (row-major) of the weighted Jacobian and JᵀWr. */
+    static Subproblem fromR(double[] r, double[] g, double[] d, double[] aug) {
+        int n = g.length;
+        int rows = aug == null ? n : 2 * n;
+        DMatrixRMaj a = new DMatrixRMaj(rows, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = i; j < n; j++) {
+                a.set(i, j, r[i * n + j] * d[j]);
+            }
+            if (aug != null) {
+                a.set(n + i, i, Math.sqrt(aug[i]));
+            }
+        }
+        double[] m = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                for (int k = 0; k < rows; k++) {
+                    sum += a.get(k, i) * a.get(k, j);
+                }
+                m[i * n + j] = sum;
+            }
+        }
+        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(rows, n, false, true, true);
+        if (!svd.decompose(a)) {
+            throw new ConvergenceException("SVD of the scaled R factor did not converge", Map.of("parameters", n));
+        }
+        double[] sv = svd.getSingularValues();
+        DMatrixRMaj v = svd.getV(null, false);
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (x, y) -> Double.compare(sv[y], sv[x]));
+        double[] lambda = new double[n];
+        double[] vectors = new double[n * n];
+        for (int c = 0; c < n; c++) {
+            lambda[c] = sv[order[c]] * sv[order[c]];
+            for (int k = 0; k < n; k++) {
+                vectors[k * n + c] = v.get(k, order[c]);
+            }
+        }
+        // singular values are accurate to ε·smax, so the threshold is on s, as in scipy: s > ε·n·smax
+        double rtol = Math.ulp(1.0) * n;
+        return new Subproblem(m, scaled(g, d), vectors, lambda, rtol * rtol);
+    }
+
+    private static double[] scaled(double[] g, double[] d) {
+        double[] gh = new double[g.length];
+        for (int i = 0; i < g.length; i++) {
+            gh[i] = d[i] * g[i];
+        }
+        return gh;
+    }
+
+    private Subproblem(double[] m, double[] gh, double[] vectors, double[] lambda, double rankRtol) {
+        this.n = gh.length;
+        this.m = m;
+        this.gh = gh;
+        this.vectors = vectors;
+        this.lambda = lambda;
         suf = new double[n];
-        eig.projectTransposed(gh, suf);
-        double threshold = RANK_RTOL * n * Math.max(lambda[0], 0.0);
+        project(vectors, n, gh, suf, true);
+        double threshold = rankRtol * Math.max(lambda[0], 0.0);
         boolean full = lambda[0] > 0;
         for (int i = 0; i < n; i++) {
             if (!(lambda[i] > threshold)) {
@@ -63,6 +138,22 @@ final class Subproblem {
             }
         }
         fullRank = full;
+    }
+
+    /** out = Vᵀx when transposed, else V·x (out Modified). */
+    private static void project(double[] v, int n, double[] x, double[] out, boolean transposed) {
+        for (int a = 0; a < n; a++) {
+            double sum = 0;
+            for (int b = 0; b < n; b++) {
+                sum += (transposed ? v[b * n + a] : v[a * n + b]) * x[b];
+            }
+            out[a] = sum;
+        }
+    }
+
+    /** λmax/λmin of M (infinite when rank deficient): the squared scaled condition number. */
+    double conditionSquared() {
+        return lambda[n - 1] > 0 ? lambda[0] / lambda[n - 1] : Double.POSITIVE_INFINITY;
     }
 
     boolean fullRank() {
@@ -81,7 +172,7 @@ final class Subproblem {
             y[i] = lambda[i] > 0 ? -suf[i] / lambda[i] : 0.0;
         }
         double[] h = new double[n];
-        eig.project(y, h);
+        project(vectors, n, y, h, false);
         return h;
     }
 
@@ -92,7 +183,7 @@ final class Subproblem {
             y[i] = den > 0 ? -suf[i] / den : 0.0;
         }
         double[] h = new double[n];
-        eig.project(y, h);
+        project(vectors, n, y, h, false);
         return h;
     }
 
@@ -153,6 +244,9 @@ final class Subproblem {
                 break;
             }
         }
+        // The last Newton update can overshoot below zero; a Levenberg parameter is never negative
+        // (MINPACK lmpar keeps par >= 0), and LM's predicted reduction takes its square root.
+        alpha = Math.max(alpha, 0.0);
         double[] h = stepFor(alpha);
         if (toBoundary) {
             double hn = norm(h);

@@ -68,7 +68,7 @@ final class TrfSolver {
                     diagH[i] = s.g[i] * dv[i] / scaleInv[i];
                 }
             }
-            Subproblem sub = new Subproblem(s.normal, s.g, d, diagH);
+            Subproblem sub = s.subproblem(d, diagH);
             double theta = Math.max(0.995, 1 - gNorm);
             double actualReduction = -1;
             double stepNorm = 0;
@@ -128,8 +128,8 @@ final class TrfSolver {
                     deltaNew = 2.0 * delta;
                 }
                 stepNorm = Subproblem.norm(step);
-                s.termination = checkTermination(
-                        actualReduction, s.cost, stepNorm, Subproblem.norm(s.x), ratio, s.options);
+                s.termination =
+                        checkTermination(actualReduction, s.cost, stepNorm, Subproblem.norm(s.x), ratio, s.options);
                 if (s.termination != null) {
                     break;
                 }
@@ -158,8 +158,7 @@ final class TrfSolver {
     }
 
     /** scipy {@code check_termination}. */
-    static Termination checkTermination(
-            double dF, double f, double dxNorm, double xNorm, double ratio, FitOptions o) {
+    static Termination checkTermination(double dF, double f, double dxNorm, double xNorm, double ratio, FitOptions o) {
         boolean ftol = dF < o.ftol() * f && ratio > 0.25;
         boolean xtol = dxNorm < o.xtol() * (o.xtol() + xNorm);
         if (ftol && xtol) {
@@ -179,8 +178,7 @@ final class TrfSolver {
      * @return {step, stepH, {predictedReduction}}
      */
     private static double[][] selectStep(
-            double[] x, Subproblem sub, double[] p, double[] ph, double[] d, double delta, Bounds b,
-            double theta) {
+            double[] x, Subproblem sub, double[] p, double[] ph, double[] d, double delta, Bounds b, double theta) {
         int n = x.length;
         if (b.contains(add(x, p))) {
             return new double[][] {p, ph, {-sub.quadratic(ph)}};

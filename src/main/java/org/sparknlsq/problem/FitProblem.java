@@ -103,8 +103,7 @@ public record FitProblem(
             }
         }
         if (start.length != names.size()) {
-            errors.add("start has " + start.length + " values, the model has " + names.size()
-                    + " parameters " + names);
+            errors.add("start has " + start.length + " values, the model has " + names.size() + " parameters " + names);
             return errors;
         }
         if (lower != null && lower.length != start.length) {
@@ -125,11 +124,10 @@ public record FitProblem(
             if (Double.isNaN(lo) || Double.isNaN(hi)) {
                 errors.add("bound of " + name + " is NaN");
             } else if (!(lo < hi)) {
-                errors.add("lower bound of " + name + " (" + lo + ") must be below its upper bound ("
-                        + hi + ")");
+                errors.add("lower bound of " + name + " (" + lo + ") must be below its upper bound (" + hi + ")");
             } else if (start[i] < lo || start[i] > hi) {
-                errors.add("start value of " + name + " (" + start[i] + ") is outside its bounds ["
-                        + lo + ", " + hi + "]");
+                errors.add("start value of " + name + " (" + start[i] + ") is outside its bounds [" + lo + ", " + hi
+                        + "]");
             }
         }
         if (loss == null) {

@@ -27,8 +27,7 @@ public class NumericalException extends FitException {
     private final long[] sampleIndexes;
     private final double[] sampleValues;
 
-    public NumericalException(
-            String message, DetectionPoint point, long[] sampleIndexes, double[] sampleValues) {
+    public NumericalException(String message, DetectionPoint point, long[] sampleIndexes, double[] sampleValues) {
         super(message, context(point, sampleIndexes, sampleValues), null);
         this.point = point;
         this.sampleIndexes = sampleIndexes.clone();
@@ -68,10 +67,7 @@ public class NumericalException extends FitException {
             }
         }
         throw new NumericalException(
-                bad + " non-finite value(s) in " + what + " at index " + Arrays.toString(idx),
-                point,
-                idx,
-                vals);
+                bad + " non-finite value(s) in " + what + " at index " + Arrays.toString(idx), point, idx, vals);
     }
 
     public DetectionPoint point() {

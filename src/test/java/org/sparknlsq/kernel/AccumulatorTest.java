@@ -91,7 +91,8 @@ class AccumulatorTest {
     void resultIsBitIdenticalForAnyThreadCount() {
         DataBlock d = data(50_000, 2, false);
         BlockKernel k = new BlockKernel(EXP, Loss.LINEAR, 1.0);
-        Accumulator ref = new LocalSource(k, List.of(d), 1000, new ForkJoinPool(1)).evaluate(P, Accumulator.Kind.NORMAL);
+        Accumulator ref =
+                new LocalSource(k, List.of(d), 1000, new ForkJoinPool(1)).evaluate(P, Accumulator.Kind.NORMAL);
         for (int threads : new int[] {2, 3, 8}) {
             ForkJoinPool pool = new ForkJoinPool(threads);
             try {

@@ -17,11 +17,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.sparknlsq.optim.CurveFitter;
 import org.sparknlsq.optim.FitOptions;
 import org.sparknlsq.optim.FitResult;
+import org.sparknlsq.optim.Method;
 import org.sparknlsq.problem.FitProblem;
 
 /**
  * The NIST StRD nonlinear regression problems, fitted with default options from both NIST start
- * vectors, with the models typed as NIST writes them. The bar: LRE ≥ 6 on every parameter and
+ * vectors and with both methods (TRF is the default), with the models typed as NIST writes them. The bar: LRE ≥ 6 on every parameter and
  * LRE ≥ 4 on every certified standard deviation (Lanczos1's certified RSS, 1.4e-25, is below what
  * double precision reproduces, so its deviations are reported but not asserted), and a mean
  * parameter LRE of at least 10 over all runs. A table goes to {@code target/nist-report.txt}.
@@ -32,15 +33,18 @@ class NistAccuracyTest {
     private static final List<Double> SD_LRES = new ArrayList<>();
 
     static Stream<Arguments> runs() {
-        return NistProblem.all().stream()
-                .flatMap(p -> Stream.of(Arguments.of(p, 1), Arguments.of(p, 2)));
+        return Stream.of(Method.values()).flatMap(m -> NistProblem.all().stream()
+                .flatMap(p -> Stream.of(Arguments.of(p, 1, m), Arguments.of(p, 2, m))));
     }
 
-    @ParameterizedTest(name = "{0} start {1}")
+    @ParameterizedTest(name = "{0} start {1} {2}")
     @MethodSource("runs")
-    void certifiedValuesAndDeviations(NistProblem nist, int startNo) {
+    void certifiedValuesAndDeviations(NistProblem nist, int startNo, Method method) {
         double[] start = startNo == 1 ? nist.start1() : nist.start2();
-        FitResult r = CurveFitter.fit(FitProblem.of(nist.model(), start), nist.data(), FitOptions.defaults());
+        FitResult r = CurveFitter.fit(
+                FitProblem.of(nist.model(), start),
+                nist.data(),
+                FitOptions.defaults().withMethod(method));
         double minP = NistProblem.LRE_CAP;
         double minSd = NistProblem.LRE_CAP;
         for (int i = 0; i < start.length; i++) {
@@ -54,8 +58,19 @@ class NistAccuracyTest {
             }
         }
         double rssLre = NistProblem.lre(r.chiSquared(), nist.residualSumOfSquares());
-        String row = String.format(Locale.ROOT, "%-9s %d  %-16s it %4d  ev %4d  minLRE(p) %5.2f  minLRE(sd) %5.2f  LRE(rss) %5.2f  cond %.1e",
-                nist.name(), startNo, r.termination(), r.iterations(), r.evaluations(), minP, minSd, rssLre, r.scaledCondition());
+        String row = String.format(
+                Locale.ROOT,
+                "%-9s %d %-3s %-16s it %4d  ev %4d  minLRE(p) %5.2f  minLRE(sd) %5.2f  LRE(rss) %5.2f  cond %.1e",
+                nist.name(),
+                startNo,
+                method,
+                r.termination(),
+                r.iterations(),
+                r.evaluations(),
+                minP,
+                minSd,
+                rssLre,
+                r.scaledCondition());
         synchronized (ROWS) {
             ROWS.add(row);
         }
@@ -72,13 +87,15 @@ class NistAccuracyTest {
         double meanSd = SD_LRES.stream().mapToDouble(d -> d).average().orElse(0);
         List<String> out = new ArrayList<>(ROWS);
         out.sort(null);
-        out.add(String.format(Locale.ROOT, "runs %d  mean parameter LRE %.2f  mean sd LRE %.2f", ROWS.size(), meanP, meanSd));
+        out.add(String.format(
+                Locale.ROOT, "runs %d  mean parameter LRE %.2f  mean sd LRE %.2f", ROWS.size(), meanP, meanSd));
         Path dir = Path.of(System.getProperty("project.build.directory", "target"));
         Files.createDirectories(dir);
         Files.write(dir.resolve("nist-report.txt"), out);
         out.forEach(System.out::println);
     }
 
+    /** The goal above every peer: a mean parameter LRE of at least 10 with the default method. */
     @Test
     void meanParameterLreOverAllRunsIsAtLeastTen() {
         List<Double> lres = new ArrayList<>();

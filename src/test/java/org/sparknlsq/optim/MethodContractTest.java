@@ -35,7 +35,10 @@ class MethodContractTest {
     @ParameterizedTest
     @EnumSource(Method.class)
     void recoversTheGeneratingParameters(Method m) {
-        FitResult r = CurveFitter.fit(FitProblem.of(DECAY, 1, 1, 0), decay(2000, 1, 0), FitOptions.defaults().withMethod(m));
+        FitResult r = CurveFitter.fit(
+                FitProblem.of(DECAY, 1, 1, 0),
+                decay(2000, 1, 0),
+                FitOptions.defaults().withMethod(m));
         assertTrue(r.success(), r.briefReport());
         double[] truth = {3, 1.3, 0.5};
         for (int i = 0; i < 3; i++) {
@@ -53,7 +56,8 @@ class MethodContractTest {
     void bothMethodsReachTheSameOptimum(Method m) {
         DataBlock d = decay(500, 2, 0);
         FitResult ref = CurveFitter.fit(FitProblem.of(DECAY, 1, 1, 0), d, FitOptions.defaults());
-        FitResult r = CurveFitter.fit(FitProblem.of(DECAY, 2, 0.5, 1), d, FitOptions.defaults().withMethod(m));
+        FitResult r = CurveFitter.fit(
+                FitProblem.of(DECAY, 2, 0.5, 1), d, FitOptions.defaults().withMethod(m));
         for (int i = 0; i < 3; i++) {
             assertEquals(ref.parameters()[i], r.parameters()[i], 1e-10 * Math.abs(ref.parameters()[i]));
         }
@@ -62,7 +66,9 @@ class MethodContractTest {
     @ParameterizedTest
     @EnumSource(Method.class)
     void evaluationLimitStopsWithoutSuccessAndKeepsTheBestPoint(Method m) {
-        FitResult r = CurveFitter.fit(FitProblem.of(DECAY, 1, 1, 0), decay(500, 3, 0),
+        FitResult r = CurveFitter.fit(
+                FitProblem.of(DECAY, 1, 1, 0),
+                decay(500, 3, 0),
                 FitOptions.defaults().withMethod(m).withMaxEvaluations(3));
         assertEquals(Termination.MAX_EVALUATIONS, r.termination());
         assertFalse(r.success());
@@ -80,7 +86,8 @@ class MethodContractTest {
         DataBlock d = decay(1000, 4, 20);
         FitProblem p = FitProblem.of(DECAY, 1, 1, 0);
         FitResult linear = CurveFitter.fit(p, d, FitOptions.defaults().withMethod(m));
-        FitResult robust = CurveFitter.fit(p.withLoss(Loss.SOFT_L1, 1.0), d, FitOptions.defaults().withMethod(m));
+        FitResult robust = CurveFitter.fit(
+                p.withLoss(Loss.SOFT_L1, 1.0), d, FitOptions.defaults().withMethod(m));
         assertTrue(robust.success(), robust.briefReport());
         assertEquals(0.5, robust.parameter("c"), 0.02, robust.briefReport());
         assertTrue(Math.abs(linear.parameter("c") - 0.5) > 0.1, linear.briefReport());
@@ -92,10 +99,13 @@ class MethodContractTest {
         DataBlock d = decay(300, 5, 0);
         FitProblem p = FitProblem.of(DECAY, 1, 1, 0);
         FitResult rel = CurveFitter.fit(p, d, FitOptions.defaults().withMethod(m));
-        FitResult abs = CurveFitter.fit(p.withAbsoluteSigma(true), d, FitOptions.defaults().withMethod(m));
+        FitResult abs = CurveFitter.fit(
+                p.withAbsoluteSigma(true), d, FitOptions.defaults().withMethod(m));
         assertArrayEquals(rel.parameters(), abs.parameters());
         for (int i = 0; i < 3; i++) {
-            assertEquals(rel.covariance()[i][i], abs.covariance()[i][i] * rel.reducedChiSquared(),
+            assertEquals(
+                    rel.covariance()[i][i],
+                    abs.covariance()[i][i] * rel.reducedChiSquared(),
                     1e-12 * rel.covariance()[i][i]);
         }
     }
@@ -103,7 +113,9 @@ class MethodContractTest {
     @ParameterizedTest
     @EnumSource(Method.class)
     void fixedXScaleAlsoConverges(Method m) {
-        FitResult r = CurveFitter.fit(FitProblem.of(DECAY, 1, 1, 0), decay(500, 6, 0),
+        FitResult r = CurveFitter.fit(
+                FitProblem.of(DECAY, 1, 1, 0),
+                decay(500, 6, 0),
                 FitOptions.defaults().withMethod(m).withXScale(new double[] {1, 1, 0.1}));
         assertTrue(r.success(), r.briefReport());
         assertEquals(3, r.parameter("a"), 0.05);

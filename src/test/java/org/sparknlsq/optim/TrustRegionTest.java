@@ -43,7 +43,8 @@ class TrustRegionTest {
     void trfRadiusSequenceIsExact() {
         int n = 4;
         DataBlock d = new DataBlock(new double[n], new double[] {1000, 1000, 1000, 1000}, null, 1, 0);
-        FitResult r = CurveFitter.fit(FitProblem.of(CONSTANT, 1.0), d, FitOptions.defaults().withPolishPasses(0));
+        FitResult r = CurveFitter.fit(
+                FitProblem.of(CONSTANT, 1.0), d, FitOptions.defaults().withPolishPasses(0));
         List<IterationRecord> h = r.history();
         double[] expected = {4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048};
         assertEquals(expected.length, h.size(), h.toString());
@@ -59,7 +60,8 @@ class TrustRegionTest {
     void lmRejectsBounds() {
         DataBlock d = new DataBlock(new double[2], new double[] {1, 1}, null, 1, 0);
         FitProblem p = FitProblem.of(CONSTANT, 0.5).withBounds(new double[] {0}, new double[] {2});
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> CurveFitter.fit(p, d, FitOptions.defaults().withMethod(Method.LM)));
         assertTrue(e.getMessage().contains("lm does not support bounds"), e.getMessage());
     }
@@ -84,11 +86,12 @@ class TrustRegionTest {
 
     @Test
     void invalidProblemListsEveryViolation() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> FitProblem.of(CONSTANT, 5.0).withBounds(new double[] {3}, new double[] {1}));
-        assertTrue(e.getMessage().contains("lower bound of a (3.0) must be below its upper bound (1.0)"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> FitProblem.of(CONSTANT, 5.0).withBounds(new double[] {0}, new double[] {1}));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FitProblem.of(CONSTANT, 5.0)
+                .withBounds(new double[] {3}, new double[] {1}));
+        assertTrue(
+                e.getMessage().contains("lower bound of a (3.0) must be below its upper bound (1.0)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FitProblem.of(CONSTANT, 5.0)
+                .withBounds(new double[] {0}, new double[] {1}));
         assertTrue(e.getMessage().contains("start value of a (5.0) is outside its bounds"), e.getMessage());
     }
 
@@ -115,7 +118,8 @@ class TrustRegionTest {
                 return p[0] + p[1] * x[xo];
             }
         };
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> CurveFitter.fit(FitProblem.of(two, 1, 1), d, FitOptions.defaults()));
         assertTrue(e.getMessage().contains("fewer points (1) than parameters (2)"), e.getMessage());
     }
@@ -142,8 +146,8 @@ class TrustRegionTest {
             }
         };
         DataBlock d = new DataBlock(new double[] {1, 2, -3, 4}, new double[] {1, 2, 3, 4}, null, 1, 0);
-        NumericalException e = assertThrows(NumericalException.class,
-                () -> CurveFitter.fit(FitProblem.of(sqrt, 1), d, FitOptions.defaults()));
+        NumericalException e = assertThrows(
+                NumericalException.class, () -> CurveFitter.fit(FitProblem.of(sqrt, 1), d, FitOptions.defaults()));
         assertEquals(NumericalException.DetectionPoint.LOSS, e.point());
         assertTrue(e.getMessage().contains("first at data row 2"), e.getMessage());
     }
@@ -152,9 +156,13 @@ class TrustRegionTest {
     void monitorCanCancelAndTheBestPointIsKept() {
         int n = 4;
         DataBlock d = new DataBlock(new double[n], new double[] {1000, 1000, 1000, 1000}, null, 1, 0);
-        FitResult r = CurveFitter.fit(FitProblem.of(CONSTANT, 1.0), new org.sparknlsq.kernel.LocalSource(
+        FitResult r = CurveFitter.fit(
+                FitProblem.of(CONSTANT, 1.0),
+                new org.sparknlsq.kernel.LocalSource(
                         new org.sparknlsq.kernel.BlockKernel(CONSTANT, org.sparknlsq.problem.Loss.LINEAR, 1), d),
-                FitOptions.defaults(), rec -> rec.iteration() < 3, "STANDARD");
+                FitOptions.defaults(),
+                rec -> rec.iteration() < 3,
+                "STANDARD");
         assertEquals(Termination.USER_ABORT, r.termination());
         assertFalse(r.success());
         assertEquals(8.0, r.parameters()[0], 1e-12); // 1 → 2 → 4 → 8

@@ -1,0 +1,155 @@
+package org.sparknlsq.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.sparknlsq.io.DataException;
+import org.sparknlsq.robust.CheckpointException;
+import org.sparknlsq.robust.ConvergenceException;
+import org.sparknlsq.robust.NumericalException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code spark-nlsq} command line: a root command whose subcommands do the work ({@code fit}
+ * for now; each new one is a class added to {@code subcommands}).
+ *
+ * <p>Error contract, for every subcommand: a failure prints exactly one line to stderr, {@code
+ * spark-nlsq: error: <what and where>}, and exits with an {@link ExitCode}. Stack traces are
+ * printed only with {@code --debug}, and then after that line.
+ */
+@Command(
+        name = "spark-nlsq",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        synopsisSubcommandLabel = "COMMAND",
+        description = "Nonlinear least-squares curve fitting (scipy curve_fit semantics).",
+        subcommands = {FitCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+    /** How every error line starts. */
+    static final String ERROR_PREFIX = "spark-nlsq: error: ";
+
+    private static final String DEBUG = "--debug";
+
+    @Spec
+    CommandSpec spec;
+
+    /**
+     * Declared so that picocli accepts and documents {@code --debug} on every subcommand; {@link
+     * #run} reads it from the raw arguments, because it must also work when parsing them fails.
+     */
+    @Option(
+            names = DEBUG,
+            scope = ScopeType.INHERIT,
+            description = "Print the stack trace of an error after its message.")
+    boolean debug;
+
+    /** Runs the command line and exits the JVM with its {@link ExitCode}. */
+    public static void main(String[] args) {
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /**
+     * Runs the command line in this JVM and returns the exit code instead of exiting, so tests
+     * and embedding code can call it.
+     *
+     * @param out where reports and help go
+     * @param err where errors go
+     */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        PrintWriter o = new PrintWriter(out, true);
+        PrintWriter e = new PrintWriter(err, true);
+        // Read from the raw arguments, so it also applies to errors found while parsing them.
+        boolean debug = Arrays.asList(args).contains(DEBUG);
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(o);
+        cl.setErr(e);
+        cl.setParameterExceptionHandler((ex, ignored) -> usageError(ex, e, debug));
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> report(ex, e, debug));
+        try {
+            return cl.execute(args);
+        } catch (Error fatal) {
+            // OutOfMemoryError and friends bypass picocli's handlers, which only see Exceptions.
+            return report(fatal, e, debug);
+        } finally {
+            o.flush();
+            e.flush();
+        }
+    }
+
+    /** Without a subcommand there is nothing to do: a usage error. */
+    @Override
+    public Integer call() {
+        throw new ParameterException(
+                spec.commandLine(),
+                "missing command (one of: "
+                        + String.join(", ", spec.subcommands().keySet()) + ")");
+    }
+
+    private static int usageError(ParameterException ex, PrintWriter err, boolean debug) {
+        StringBuilder m = new StringBuilder(oneLine(ex.getMessage()));
+        if (ex instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            m.append(" (did you mean ")
+                    .append(String.join(" or ", u.getSuggestions()))
+                    .append("?)");
+        }
+        m.append("; see '")
+                .append(ex.getCommandLine().getCommandSpec().qualifiedName())
+                .append(" --help'");
+        err.println(ERROR_PREFIX + m);
+        if (debug) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCode.CONFIG_ERROR.code();
+    }
+
+    /** Prints the one-line message for a failure and returns its exit code. */
+    static int report(Throwable t, PrintWriter err, boolean debug) {
+        if (t instanceof ParameterException pe) {
+            return usageError(pe, err, debug);
+        }
+        ExitCode code = classify(t);
+        String message = oneLine(t.getMessage());
+        if (t instanceof OutOfMemoryError) {
+            message = "out of memory (the JVM may use " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MB); allow more with JAVA_OPTS=-Xmx<size>";
+        } else if (code == ExitCode.INTERNAL_ERROR) {
+            message = "internal error: " + t.getClass().getName() + (message.isEmpty() ? "" : ": " + message)
+                    + (debug ? "" : " (see --debug for the stack trace)");
+        }
+        err.println(ERROR_PREFIX + message);
+        if (debug) {
+            t.printStackTrace(err);
+        }
+        err.flush();
+        return code.code();
+    }
+
+    private static ExitCode classify(Throwable t) {
+        if (t instanceof CliException c) {
+            return c.exitCode();
+        } else if (t instanceof DataException) {
+            return ExitCode.DATA_ERROR;
+        } else if (t instanceof NumericalException) {
+            return ExitCode.NUMERICAL_ERROR;
+        } else if (t instanceof CheckpointException) {
+            return ExitCode.CHECKPOINT_ERROR;
+        } else if (t instanceof ConvergenceException) {
+            return ExitCode.NOT_CONVERGED;
+        }
+        return ExitCode.INTERNAL_ERROR;
+    }
+
+    /** Joins a multi-line message into one line. */
+    static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+}
