@@ -54,14 +54,15 @@ public final class CurveFitter {
             TrfSolver.run(s, problem.start());
         }
         int polished = s.termination.converged() ? Polish.run(s) : 0;
-        return summarize(s, polished, strategy, (System.nanoTime() - t0) / 1e9);
+        return summarize(s, polished, strategy, t0);
     }
 
-    private static FitResult summarize(LoopState s, int polished, String strategy, double seconds) {
+    private static FitResult summarize(LoopState s, int polished, String strategy, long t0) {
         int p = s.p;
         Accumulator qr = s.source.evaluate(s.x, Accumulator.Kind.QR);
         long n = qr.count();
         Covariance.Result c = Covariance.fromR(qr.rFactor(), p, n);
+        double seconds = (System.nanoTime() - t0) / 1e9;
         double chi2 = 2 * s.cost;
         long dof = n - p;
         double reduced = dof > 0 ? chi2 / dof : Double.NaN;

@@ -18,6 +18,8 @@ import java.util.Locale;
  *       {@code absoluteSigma} (scipy {@code curve_fit}). With n = p and relative sigma it is
  *       infinite, as in scipy.
  *   <li>{@code success} is true only when a convergence test was met.
+ *   <li>{@code fitSeconds} is the wall time of the whole fit, the covariance pass included;
+ *       {@code dataPasses} counts every pass over the data, that one included.
  * </ul>
  */
 public record FitResult(
