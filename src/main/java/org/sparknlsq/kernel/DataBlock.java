@@ -28,12 +28,4 @@ public record DataBlock(double[] x, double[] y, double[] sigma, int variables, l
     public int size() {
         return y.length;
     }
-
-    /** The rows [from, to) as a block of its own, sharing nothing with this one. */
-    public DataBlock slice(int from, int to) {
-        double[] xs = java.util.Arrays.copyOfRange(x, from * variables, to * variables);
-        double[] ys = java.util.Arrays.copyOfRange(y, from, to);
-        double[] ss = sigma == null ? null : java.util.Arrays.copyOfRange(sigma, from, to);
-        return new DataBlock(xs, ys, ss, variables, firstIndex + from);
-    }
 }

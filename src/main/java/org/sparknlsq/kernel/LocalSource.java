@@ -3,8 +3,9 @@ package org.sparknlsq.kernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 
 /**
  * Evaluates in-memory data on the local cores. The data are cut into chunks of
@@ -16,7 +17,10 @@ public final class LocalSource implements NormalEquationsSource {
     public static final int DEFAULT_CHUNK_SIZE = 16_384;
 
     private final BlockKernel kernel;
-    private final List<DataBlock> chunks;
+    /** Rows [from, to) of a block; ranges, so the caller's arrays are never copied. */
+    private record Chunk(DataBlock block, int from, int to) {}
+
+    private final List<Chunk> chunks;
     private final long points;
     private final ForkJoinPool pool;
     private final AtomicLong passes = new AtomicLong();
@@ -29,7 +33,7 @@ public final class LocalSource implements NormalEquationsSource {
             throw new IllegalArgumentException("chunkSize must be >= 1, got " + chunkSize);
         }
         this.kernel = kernel;
-        this.pool = pool;
+        this.pool = pool == null ? ForkJoinPool.commonPool() : pool;
         this.chunks = new ArrayList<>();
         long n = 0;
         for (DataBlock b : blocks) {
@@ -40,7 +44,7 @@ public final class LocalSource implements NormalEquationsSource {
             }
             for (int from = 0; from < b.size(); from += chunkSize) {
                 int to = Math.min(b.size(), from + chunkSize);
-                chunks.add(from == 0 && to == b.size() ? b : b.slice(from, to));
+                chunks.add(new Chunk(b, from, to));
             }
             n += b.size();
         }
@@ -71,16 +75,25 @@ public final class LocalSource implements NormalEquationsSource {
         passes.incrementAndGet();
         int np = parameterCount();
         Accumulator[] parts = new Accumulator[chunks.size()];
-        Runnable work = () -> IntStream.range(0, parts.length).parallel().forEach(i -> {
-            Accumulator a = new Accumulator(kind, np);
-            DataBlock c = chunks.get(i);
-            kernel.accumulate(p, c, 0, c.size(), a);
-            parts[i] = a;
-        });
-        if (pool == null) {
-            work.run();
-        } else {
-            pool.submit(work).join();
+        // Workers take chunks one at a time, so a delayed thread holds up at most one chunk
+        // (a parallel stream would hand out a quarter of the chunks at once).
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int i = next.getAndIncrement(); i < parts.length; i = next.getAndIncrement()) {
+                Chunk c = chunks.get(i);
+                Accumulator a = new Accumulator(kind, np);
+                kernel.accumulate(p, c.block(), c.from(), c.to(), a);
+                parts[i] = a;
+            }
+        };
+        int helpers = Math.min(pool.getParallelism(), parts.length) - 1;
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[Math.max(helpers, 0)];
+        for (int t = 0; t < tasks.length; t++) {
+            tasks[t] = pool.submit(worker);
+        }
+        worker.run();
+        for (ForkJoinTask<?> t : tasks) {
+            t.join();
         }
         Accumulator total = new Accumulator(kind, np);
         for (Accumulator a : parts) {

@@ -56,6 +56,9 @@ final class LmSolver {
                 d[j] = 1.0 / diag[j];
             }
             Subproblem sub = s.subproblem(d, null);
+            if (s.atRoundingFloor(sub)) {
+                return;
+            }
             double ratio = 0;
             boolean accepted = false;
             double pnorm = 0;

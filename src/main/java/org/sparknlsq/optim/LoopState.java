@@ -37,6 +37,9 @@ final class LoopState {
     /** Scaled condition number of J above which iterations use the QR accumulator. */
     static final double QR_SWITCH_CONDITION = 1e6;
 
+    /** Relative cost change below which a predicted reduction is rounding noise. */
+    static final double NOISE_RTOL = 16 * Math.ulp(1.0);
+
     LoopState(FitProblem problem, NormalEquationsSource source, FitOptions options, FitMonitor monitor) {
         this.problem = problem;
         this.source = source;
@@ -116,6 +119,21 @@ final class LoopState {
             c[j] = v > 0 ? v : 1.0;
         }
         return c;
+    }
+
+    /**
+     * True when even the full Gauss–Newton step is predicted to lower the cost by no more than
+     * its rounding noise ({@link #NOISE_RTOL}·cost). Trial steps could then only be rejected one
+     * after another while the radius collapses, each costing a pass over the data; the polish
+     * takes over instead. A bounded step can only gain less, so the test holds with bounds too.
+     */
+    boolean atRoundingFloor(Subproblem sub) {
+        double gain = sub.gaussNewtonGain();
+        if (gain <= NOISE_RTOL * cost) {
+            termination = Termination.PRECISION_LIMIT;
+            return true;
+        }
+        return false;
     }
 
     boolean evaluationsLeft() {

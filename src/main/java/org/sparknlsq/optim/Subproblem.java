@@ -165,6 +165,21 @@ final class Subproblem {
         return gh;
     }
 
+    /**
+     * The reduction −q(h) the quadratic model predicts for the Gauss–Newton step, ½·Σ (Vᵀgh)ᵢ²/λᵢ,
+     * summed in the eigenbasis: forming hᵀMh instead would carry an error of ε·λmax·‖h‖², which
+     * swamps the value when h lies along a small eigenvalue.
+     */
+    double gaussNewtonGain() {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            if (lambda[i] > 0) {
+                sum += suf[i] * suf[i] / lambda[i];
+            }
+        }
+        return 0.5 * sum;
+    }
+
     /** The Gauss–Newton step in hat space, minimum-norm when M is rank deficient. */
     double[] gaussNewton() {
         double[] y = new double[n];

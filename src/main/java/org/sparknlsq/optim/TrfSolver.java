@@ -69,6 +69,9 @@ final class TrfSolver {
                 }
             }
             Subproblem sub = s.subproblem(d, diagH);
+            if (s.atRoundingFloor(sub)) {
+                return;
+            }
             double theta = Math.max(0.995, 1 - gNorm);
             double actualReduction = -1;
             double stepNorm = 0;
