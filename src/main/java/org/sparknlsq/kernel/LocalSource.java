@@ -23,16 +23,21 @@ public final class LocalSource implements NormalEquationsSource {
     private final List<Chunk> chunks;
     private final long points;
     private final ForkJoinPool pool;
+    /** The common pool is sized cores − 1 and expects the caller to work too; a given pool does not. */
+    private final boolean callerRuns;
+
     private final AtomicLong passes = new AtomicLong();
 
     /**
-     * @param pool the pool to run chunks on, or null for the common pool
+     * @param pool the pool whose threads run the chunks, or null for the common pool plus the
+     *     calling thread
      */
     public LocalSource(BlockKernel kernel, List<DataBlock> blocks, int chunkSize, ForkJoinPool pool) {
         if (chunkSize < 1) {
             throw new IllegalArgumentException("chunkSize must be >= 1, got " + chunkSize);
         }
         this.kernel = kernel;
+        this.callerRuns = pool == null;
         this.pool = pool == null ? ForkJoinPool.commonPool() : pool;
         this.chunks = new ArrayList<>();
         long n = 0;
@@ -86,12 +91,14 @@ public final class LocalSource implements NormalEquationsSource {
                 parts[i] = a;
             }
         };
-        int helpers = Math.min(pool.getParallelism(), parts.length) - 1;
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[Math.max(helpers, 0)];
+        int workers = Math.min(pool.getParallelism(), parts.length - (callerRuns ? 1 : 0));
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[Math.max(workers, 0)];
         for (int t = 0; t < tasks.length; t++) {
             tasks[t] = pool.submit(worker);
         }
-        worker.run();
+        if (callerRuns || tasks.length == 0) {
+            worker.run();
+        }
         for (ForkJoinTask<?> t : tasks) {
             t.join();
         }
