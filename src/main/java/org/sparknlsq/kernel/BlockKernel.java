@@ -1,5 +1,6 @@
 package org.sparknlsq.kernel;
 
+import java.io.Serializable;
 import org.sparknlsq.model.CurveModel;
 import org.sparknlsq.problem.Loss;
 
@@ -9,7 +10,7 @@ import org.sparknlsq.problem.Loss;
  *
  * <p>Residual convention (scipy {@code curve_fit}): {@code r = (f(x; p) − y) / σ}.
  */
-public final class BlockKernel {
+public final class BlockKernel implements Serializable {
     /** Below this the robust Jacobian scale is clipped (scipy uses machine epsilon). */
     private static final double EPS = Math.ulp(1.0);
 
