@@ -5,29 +5,44 @@ import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import org.sparknlsq.io.AtomicFile;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
 import org.sparknlsq.io.BadRecordPolicy;
 import org.sparknlsq.io.CsvData;
 import org.sparknlsq.io.CsvReader;
 import org.sparknlsq.io.CsvRequest;
 import org.sparknlsq.io.DataException;
+import org.sparknlsq.io.DataFormat;
 import org.sparknlsq.io.FitResultJson;
+import org.sparknlsq.io.Location;
 import org.sparknlsq.kernel.BlockKernel;
+import org.sparknlsq.kernel.DataBlock;
 import org.sparknlsq.kernel.LocalSource;
 import org.sparknlsq.optim.CurveFitter;
 import org.sparknlsq.optim.FitMonitor;
 import org.sparknlsq.optim.FitOptions;
 import org.sparknlsq.optim.FitResult;
 import org.sparknlsq.optim.Method;
+import org.sparknlsq.optim.ProgressListener;
 import org.sparknlsq.problem.FitProblem;
 import org.sparknlsq.problem.Loss;
 import org.sparknlsq.robust.NumericalException;
+import org.sparknlsq.spark.FitHandle;
+import org.sparknlsq.spark.SparkFitResult;
+import org.sparknlsq.spark.SparkFitter;
+import org.sparknlsq.spark.SparkInput;
+import org.sparknlsq.spark.SparkSessions;
+import org.sparknlsq.strategy.Strategy;
+import org.sparknlsq.strategy.StrategyPlanner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -48,7 +63,8 @@ import picocli.CommandLine.Spec;
         versionProvider = Version.class,
         sortOptions = false,
         defaultValueProvider = FitCommand.OptimizerDefaults.class,
-        description = "Fit a model to columns of a CSV file on the local cores (no Spark).")
+        description =
+                "Fit a model to columns of a data set: small local CSV files on this JVM, everything else on Spark.")
 final class FitCommand implements Callable<Integer> {
     /** The strategy name in the result: in-memory data on the local cores. */
     static final String STRATEGY = "STANDARD";
@@ -56,12 +72,22 @@ final class FitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    ConfigFile.Options configFile;
+
     @Option(
             names = "--data",
             required = true,
-            paramLabel = "FILE",
-            description = "CSV file with a header row (.tsv/.tab: tab-separated; .gz: compressed).")
-    Path data;
+            paramLabel = "PATH|URI",
+            description = "Input file, directory or URI (file://, hdfs://, s3a://): CSV with a header row "
+                    + "(.tsv/.tab: tab-separated; .gz: compressed), Parquet, ORC, JSON lines or HDF5.")
+    String data;
+
+    @Option(
+            names = "--format",
+            paramLabel = "csv|parquet|orc|json|hdf5",
+            description = "Input format (default: from the name of --data).")
+    String format;
 
     @Option(
             names = "--x",
@@ -158,11 +184,61 @@ final class FitCommand implements Callable<Integer> {
                     + "stop (default) or drop and count them.")
     String badRecords;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "Write the result as JSON (atomically).")
-    Path output;
+    @Option(
+            names = "--output",
+            paramLabel = "PATH|URI",
+            description = "Write the result as JSON, atomically, to a local path or a URI (hdfs://, s3a://).")
+    String output;
+
+    @Option(
+            names = "--master",
+            paramLabel = "URL",
+            description = "Run on Spark with this master (local[*], spark://..., yarn, k8s://...). Default: "
+                    + "spark-submit's master, else local[*] when Spark is needed.")
+    String master;
+
+    @Option(
+            names = "--strategy",
+            defaultValue = "auto",
+            paramLabel = "auto|standard|large|chunked|streaming",
+            description = "How the data are held (default auto: by size and memory). standard: on this JVM, no Spark "
+                    + "job per iteration; large: cached on executors; chunked: cached with spill, passes in waves; "
+                    + "streaming: a step per batch of partitions, then an exact polish.")
+    String strategy;
+
+    @Option(
+            names = "--partitions",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "Cut the data into N equal partitions keeping row order (default: as read).")
+    int partitions;
+
+    @Option(
+            names = "--batch-points",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "STREAMING: points per batch, whole partitions (default: 10% of memory, see README).")
+    long batchPoints;
+
+    @Option(
+            names = "--progress",
+            defaultValue = "auto",
+            paramLabel = "auto|always|never",
+            description = "A progress line on stderr (auto: when stderr is a terminal).")
+    String progress;
 
     @Option(names = "--quiet", description = "Print nothing on success.")
     boolean quiet;
+
+    /** What a fit produced, whichever way it ran. */
+    private record Outcome(
+            FitResult result,
+            long dropped,
+            String firstDropped,
+            double readSeconds,
+            double fitSeconds,
+            Map<String, Object> diagnostics,
+            Supplier<Configuration> hadoop) {}
 
     @Override
     public Integer call() {
@@ -173,60 +249,216 @@ final class FitCommand implements Callable<Integer> {
         BadRecordPolicy policy = parse("--bad-records", () -> BadRecordPolicy.parse(badRecords));
         FitProblem problem = problem(xColumns);
         FitOptions options = options(problem.model().parameterNames());
-        checkOutput();
-
-        long t1 = System.nanoTime();
-        CsvData csv = read(new CsvRequest(xColumns, yColumn, sigmaColumn, policy));
-        double readSeconds = (System.nanoTime() - t1) / 1e9;
-        int p = problem.parameterCount();
-        if (csv.points() < p) {
-            throw new DataException(
-                    DataException.Reason.EMPTY,
-                    csv.file(),
-                    0,
-                    null,
-                    csv.points() + " data row(s) but the model has " + p + " parameters: the fit is underdetermined");
+        Strategy requested = parse("--strategy", () -> Strategy.parse(strategy));
+        DataFormat fmt = format != null
+                ? parse("--format", () -> DataFormat.parse(format))
+                : parse("--data", () -> DataFormat.infer(data));
+        if (partitions < 0) {
+            throw CliException.config("--partitions: expected 0 (as read) or more, got " + partitions);
+        }
+        if (batchPoints < 0) {
+            throw CliException.config("--batch-points: expected 0 (automatic) or more, got " + batchPoints);
+        }
+        boolean showProgress = showProgress();
+        Location target = output == null ? null : parse("--output", () -> Location.of(output));
+        checkOutput(target);
+        SparkInput.Spec input = new SparkInput.Spec(data, fmt, xColumns, yColumn, sigmaColumn, policy, partitions);
+        Location source = Location.of(data);
+        if (source.local() && !Files.exists(source.localPath())) {
+            // said at once, before a SparkSession is started for nothing
+            throw new DataException(DataException.Reason.UNREADABLE, data, 0, null, "no such file");
         }
 
-        long t2 = System.nanoTime();
-        FitResult result = fit(problem, csv, options);
-        double fitSeconds = (System.nanoTime() - t2) / 1e9;
+        boolean onDriver = master == null
+                && partitions == 0
+                && fmt == DataFormat.CSV
+                && (requested == null || requested == Strategy.STANDARD)
+                && localFile(data);
+        Outcome o = onDriver
+                ? fitLocalCsv(problem, options, input, requested, showProgress)
+                : fitOnSpark(problem, options, input, requested, showProgress, null);
+        FitResult result = o.result();
         PrintWriter out = spec.commandLine().getOut();
         if (!quiet) {
             out.print(result.briefReport());
-            if (csv.droppedRecords() > 0) {
-                out.println("dropped " + csv.droppedRecords() + " bad record(s) (--bad-records drop); first: "
-                        + csv.firstDropped());
+            if (o.dropped() > 0) {
+                out.println("dropped " + o.dropped() + " bad record(s) (--bad-records drop)"
+                        + (o.firstDropped() == null ? "" : "; first: " + o.firstDropped()));
             }
             out.flush();
         }
-        if (output != null) {
+        if (target != null) {
             FitResultJson.Provenance src = new FitResultJson.Provenance(
                     Version.current(),
                     model.strip(),
-                    data.toString(),
+                    data,
                     xColumns,
                     yColumn,
                     sigmaColumn,
                     policy,
-                    csv.droppedRecords(),
-                    readSeconds,
-                    fitSeconds,
+                    o.dropped(),
+                    o.readSeconds(),
+                    o.fitSeconds(),
                     (System.nanoTime() - t0) / 1e9);
             try {
-                AtomicFile.write(output, o -> FitResultJson.write(o, result, problem, options, src));
+                target.write(
+                        target.local() ? null : o.hadoop().get(),
+                        w -> FitResultJson.write(w, result, problem, options, src, o.diagnostics()));
             } catch (IOException e) {
-                throw new CliException(ExitCode.CONFIG_ERROR, "--output: cannot write " + output + ": " + reason(e), e);
+                throw new CliException(ExitCode.CONFIG_ERROR, "--output: cannot write " + target + ": " + reason(e), e);
             }
         }
         if (!result.success()) {
             PrintWriter err = spec.commandLine().getErr();
             err.println(Main.ERROR_PREFIX + "the fit did not converge: " + result.message()
-                    + (output == null ? "" : " (best parameters written to " + output + ")"));
+                    + (target == null ? "" : " (best parameters written to " + target + ")"));
             err.flush();
             return ExitCode.NOT_CONVERGED.code();
         }
         return ExitCode.SUCCESS.code();
+    }
+
+    /**
+     * A local CSV read by this JVM's own reader: below {@link StrategyPlanner#STANDARD_MAX_POINTS}
+     * points (or with {@code --strategy standard}) it is fitted here with no SparkSession at all;
+     * a larger file in automatic mode goes to Spark as in-memory arrays, where the planner
+     * chooses.
+     */
+    private Outcome fitLocalCsv(
+            FitProblem problem, FitOptions options, SparkInput.Spec input, Strategy requested, boolean showProgress) {
+        long t1 = System.nanoTime();
+        CsvData csv = read(new CsvRequest(input.x(), input.y(), input.sigma(), input.policy()));
+        double readSeconds = (System.nanoTime() - t1) / 1e9;
+        requireEnoughPoints(csv.file(), csv.points(), problem.parameterCount());
+        if (requested == null && csv.points() >= StrategyPlanner.STANDARD_MAX_POINTS) {
+            return fitOnSpark(problem, options, input, null, showProgress, csv);
+        }
+        long t2 = System.nanoTime();
+        FitResult result = fit(problem, csv, options);
+        double fitSeconds = (System.nanoTime() - t2) / 1e9;
+        Map<String, Object> diagnostics = new LinkedHashMap<>();
+        diagnostics.put(
+                "strategy_reason",
+                requested != null
+                        ? "requested"
+                        : String.format(
+                                Locale.ROOT,
+                                "%,d points: below %,d, fitted on this JVM without Spark",
+                                csv.points(),
+                                StrategyPlanner.STANDARD_MAX_POINTS));
+        diagnostics.put("partitions", 1);
+        diagnostics.put("spark_jobs", 0);
+        return new Outcome(
+                result,
+                csv.droppedRecords(),
+                csv.firstDropped(),
+                readSeconds,
+                fitSeconds,
+                diagnostics,
+                // Hadoop's classes take a second to load: only for a remote --output
+                Configuration::new);
+    }
+
+    /** Runs the fit through {@link SparkFitter}; {@code csv}, when given, is data already read here. */
+    private Outcome fitOnSpark(
+            FitProblem problem,
+            FitOptions options,
+            SparkInput.Spec input,
+            Strategy requested,
+            boolean showProgress,
+            CsvData csv) {
+        SparkSession spark = SparkSessions.getOrCreate(master);
+        ConsoleProgress console = showProgress ? new ConsoleProgress(System.err) : null;
+        SparkFitter.Options so = SparkFitter.Options.defaults()
+                .withStrategy(requested)
+                .withBatchPoints(batchPoints)
+                .withProgress(console != null ? console : ProgressListener.NONE);
+        FitHandle handle = csv == null
+                ? SparkFitter.submit(spark, problem, input, options, so)
+                : SparkFitter.submit(
+                        spark,
+                        problem,
+                        concat(csv.blocks()),
+                        spark.sparkContext().defaultParallelism(),
+                        options,
+                        so);
+        SparkFitResult r;
+        try {
+            r = handle.result();
+        } catch (DataException e) {
+            if (e.reason() == DataException.Reason.BAD_VALUE) {
+                throw new CliException(ExitCode.DATA_ERROR, e.getMessage(), e);
+            }
+            throw e;
+        } finally {
+            if (console != null) {
+                console.finish();
+            }
+        }
+        Map<String, Object> diagnostics = new LinkedHashMap<>();
+        diagnostics.put("strategy_reason", r.strategyReason());
+        diagnostics.put("master", spark.sparkContext().master());
+        diagnostics.put("partitions", r.partitions());
+        diagnostics.put("spark_jobs", r.sparkJobs());
+        if (r.strategy() == Strategy.STREAMING) {
+            diagnostics.put("epochs", r.epochs());
+        }
+        diagnostics.put("load_seconds", r.loadSeconds());
+        long dropped = r.droppedRecords() + (csv == null ? 0 : csv.droppedRecords());
+        return new Outcome(
+                r.fit(),
+                dropped,
+                csv == null ? null : csv.firstDropped(),
+                r.loadSeconds(),
+                r.fit().fitSeconds(),
+                diagnostics,
+                spark.sparkContext()::hadoopConfiguration);
+    }
+
+    private boolean showProgress() {
+        return switch (progress.strip().toLowerCase(Locale.ROOT)) {
+            case "auto" -> System.console() != null;
+            case "always" -> true;
+            case "never" -> false;
+            default -> throw CliException.config("--progress: expected auto, always or never, got '" + progress + "'");
+        };
+    }
+
+    /** A path (or file: URI) to an existing local regular file. */
+    private static boolean localFile(String path) {
+        Location t = Location.of(path);
+        return t.local() && Files.isRegularFile(t.localPath());
+    }
+
+    private static void requireEnoughPoints(String file, long points, int p) {
+        if (points < p) {
+            throw new DataException(
+                    DataException.Reason.EMPTY,
+                    file,
+                    0,
+                    null,
+                    points + " data row(s) but the model has " + p + " parameters: the fit is underdetermined");
+        }
+    }
+
+    /** The CSV reader's chunks as one block (for handing to Spark). */
+    private static DataBlock concat(List<DataBlock> blocks) {
+        int n = blocks.stream().mapToInt(DataBlock::size).sum();
+        int k = blocks.get(0).variables();
+        boolean sigma = blocks.get(0).sigma() != null;
+        double[] x = new double[n * k];
+        double[] y = new double[n];
+        double[] s = sigma ? new double[n] : null;
+        int at = 0;
+        for (DataBlock b : blocks) {
+            System.arraycopy(b.x(), 0, x, at * k, b.size() * k);
+            System.arraycopy(b.y(), 0, y, at, b.size());
+            if (sigma) {
+                System.arraycopy(b.sigma(), 0, s, at, b.size());
+            }
+            at += b.size();
+        }
+        return new DataBlock(x, y, s, k, 0);
     }
 
     /** The model, start values, bounds and loss; all option errors are exit 2. */
@@ -275,12 +507,16 @@ final class FitCommand implements Callable<Integer> {
         };
     }
 
-    /** Fails before the fit, not after it, when the result could not be written. */
-    private void checkOutput() {
-        if (output == null) {
+    /**
+     * Fails before the fit, not after it, when a local result could not be written. A URI is
+     * checked when it is written: asking a remote store first would cost a round trip and prove
+     * little.
+     */
+    private static void checkOutput(Location output) {
+        if (output == null || !output.local()) {
             return;
         }
-        Path target = output.toAbsolutePath();
+        Path target = output.localPath().toAbsolutePath();
         Path dir = target.getParent();
         if (Files.isDirectory(target)) {
             throw CliException.config("--output: " + output + " is a directory");
@@ -295,7 +531,7 @@ final class FitCommand implements Callable<Integer> {
 
     private CsvData read(CsvRequest request) {
         try {
-            return CsvReader.read(data, request);
+            return CsvReader.read(Location.of(data).localPath(), request);
         } catch (DataException e) {
             if (e.reason() == DataException.Reason.BAD_VALUE) {
                 throw new CliException(

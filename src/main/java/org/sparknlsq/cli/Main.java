@@ -19,7 +19,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code spark-nlsq} command line: a root command whose subcommands do the work ({@code fit}
- * for now; each new one is a class added to {@code subcommands}).
+ * and {@code generate}; each new one is a class added to {@code subcommands}).
  *
  * <p>Error contract, for every subcommand: a failure prints exactly one line to stderr, {@code
  * spark-nlsq: error: <what and where>}, and exits with an {@link ExitCode}. Stack traces are
@@ -31,7 +31,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = Version.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "Nonlinear least-squares curve fitting (scipy curve_fit semantics).",
-        subcommands = {FitCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {FitCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** How every error line starts. */
     static final String ERROR_PREFIX = "spark-nlsq: error: ";
@@ -74,7 +74,10 @@ public final class Main implements Callable<Integer> {
         cl.setParameterExceptionHandler((ex, ignored) -> usageError(ex, e, debug));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> report(ex, e, debug));
         try {
-            return cl.execute(args);
+            return cl.execute(ConfigFile.expandSubcommand(cl, args));
+        } catch (CliException config) {
+            // A bad --config or --set is found before picocli parses anything.
+            return report(config, e, debug);
         } catch (Error fatal) {
             // OutOfMemoryError and friends bypass picocli's handlers, which only see Exceptions.
             return report(fatal, e, debug);

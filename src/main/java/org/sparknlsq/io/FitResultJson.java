@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.sparknlsq.optim.FitOptions;
 import org.sparknlsq.optim.FitResult;
 import org.sparknlsq.optim.IterationRecord;
@@ -61,8 +62,26 @@ public final class FitResultJson {
             double fitSeconds,
             double totalSeconds) {}
 
-    /** Writes the JSON document to {@code out} (not closed). */
+    /** Writes the JSON document to {@code out} (not closed), with empty diagnostics. */
     public static void write(OutputStream out, FitResult r, FitProblem problem, FitOptions options, Provenance src)
+            throws IOException {
+        write(out, r, problem, options, src, Map.of());
+    }
+
+    /**
+     * Writes the JSON document to {@code out} (not closed).
+     *
+     * @param diagnostics how the fit ran (strategy and why, partitions, Spark jobs, ...), written
+     *     as the {@code diagnostics} object; values may be numbers, strings, booleans, lists and
+     *     maps, in insertion order
+     */
+    public static void write(
+            OutputStream out,
+            FitResult r,
+            FitProblem problem,
+            FitOptions options,
+            Provenance src,
+            Map<String, ?> diagnostics)
             throws IOException {
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -117,6 +136,9 @@ public final class FitResultJson {
             number(g, "fit_seconds", src.fitSeconds());
             g.writeEndObject();
 
+            g.writeFieldName("diagnostics");
+            any(g, diagnostics);
+
             g.writeArrayFieldStart("history");
             for (IterationRecord h : r.history()) {
                 g.writeStartObject();
@@ -133,6 +155,33 @@ public final class FitResultJson {
             g.writeEndObject();
         }
         out.write('\n');
+    }
+
+    private static void any(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof Double || v instanceof Float) {
+            value(g, ((Number) v).doubleValue());
+        } else if (v instanceof Number n) {
+            g.writeNumber(n.longValue());
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                any(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof Iterable<?> list) {
+            g.writeStartArray();
+            for (Object o : list) {
+                any(g, o);
+            }
+            g.writeEndArray();
+        } else {
+            g.writeString(String.valueOf(v));
+        }
     }
 
     private static void options(JsonGenerator g, FitOptions o, int p) throws IOException {

@@ -80,4 +80,22 @@ public final class BlockKernel implements Serializable {
             acc.add(row, pointCost);
         }
     }
+
+    /**
+     * Accumulates a whole block on the calling thread in chunks of {@code chunkSize} points, each
+     * into its own accumulator, merged in chunk order: the sequential form of {@link LocalSource}'s
+     * pass, used for one Spark partition. Summing a million points into one accumulator would lose
+     * more to rounding than summing sixteen thousand and then adding the partial sums.
+     */
+    public Accumulator accumulate(double[] p, DataBlock block, Accumulator.Kind kind, int chunkSize) {
+        int np = model.parameterCount();
+        Accumulator total = new Accumulator(kind, np);
+        for (int from = 0; from < block.size(); from += chunkSize) {
+            int to = Math.min(block.size(), from + chunkSize);
+            Accumulator a = new Accumulator(kind, np);
+            accumulate(p, block, from, to, a);
+            total.merge(a);
+        }
+        return total;
+    }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Evaluates in-memory data on the local cores. The data are cut into chunks of
@@ -27,16 +28,27 @@ public final class LocalSource implements NormalEquationsSource {
     private final boolean callerRuns;
 
     private final AtomicLong passes = new AtomicLong();
+    private final BooleanSupplier cancelled;
 
     /**
      * @param pool the pool whose threads run the chunks, or null for the common pool plus the
      *     calling thread
      */
     public LocalSource(BlockKernel kernel, List<DataBlock> blocks, int chunkSize, ForkJoinPool pool) {
+        this(kernel, blocks, chunkSize, pool, () -> false);
+    }
+
+    /**
+     * @param cancelled polled before each chunk; once true, the pass in flight ends with a {@link
+     *     SourceCancelledException}
+     */
+    public LocalSource(
+            BlockKernel kernel, List<DataBlock> blocks, int chunkSize, ForkJoinPool pool, BooleanSupplier cancelled) {
         if (chunkSize < 1) {
             throw new IllegalArgumentException("chunkSize must be >= 1, got " + chunkSize);
         }
         this.kernel = kernel;
+        this.cancelled = cancelled;
         this.callerRuns = pool == null;
         this.pool = pool == null ? ForkJoinPool.commonPool() : pool;
         this.chunks = new ArrayList<>();
@@ -85,6 +97,9 @@ public final class LocalSource implements NormalEquationsSource {
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
             for (int i = next.getAndIncrement(); i < parts.length; i = next.getAndIncrement()) {
+                if (cancelled.getAsBoolean()) {
+                    return;
+                }
                 Chunk c = chunks.get(i);
                 Accumulator a = new Accumulator(kind, np);
                 kernel.accumulate(p, c.block(), c.from(), c.to(), a);
@@ -101,6 +116,9 @@ public final class LocalSource implements NormalEquationsSource {
         }
         for (ForkJoinTask<?> t : tasks) {
             t.join();
+        }
+        if (cancelled.getAsBoolean()) {
+            throw new SourceCancelledException("the fit was cancelled", null);
         }
         Accumulator total = new Accumulator(kind, np);
         for (Accumulator a : parts) {

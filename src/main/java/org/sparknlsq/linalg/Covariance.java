@@ -1,5 +1,6 @@
 package org.sparknlsq.linalg;
 
+import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
@@ -23,6 +24,13 @@ public final class Covariance {
      * @param r row-major p×p upper-triangular factor (Not modified)
      * @param rows number of data rows behind R (for the rank threshold)
      */
+    /** No covariance: every entry NaN (a fit cancelled before its covariance pass). */
+    public static Result undefined(int p) {
+        double[] nan = new double[p * p];
+        Arrays.fill(nan, Double.NaN);
+        return new Result(nan, Double.NaN, 0);
+    }
+
     public static Result fromR(double[] r, int p, long rows) {
         double[] colNorm = new double[p];
         for (int j = 0; j < p; j++) {
@@ -41,7 +49,7 @@ public final class Covariance {
         SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(p, p, false, true, false);
         if (!svd.decompose(m)) {
             double[] nan = new double[p * p];
-            java.util.Arrays.fill(nan, Double.NaN);
+            Arrays.fill(nan, Double.NaN);
             return new Result(nan, Double.POSITIVE_INFINITY, 0);
         }
         double[] s = svd.getSingularValues();

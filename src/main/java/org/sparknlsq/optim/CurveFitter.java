@@ -6,6 +6,7 @@ import org.sparknlsq.kernel.BlockKernel;
 import org.sparknlsq.kernel.DataBlock;
 import org.sparknlsq.kernel.LocalSource;
 import org.sparknlsq.kernel.NormalEquationsSource;
+import org.sparknlsq.kernel.SourceCancelledException;
 import org.sparknlsq.linalg.Covariance;
 import org.sparknlsq.problem.FitProblem;
 
@@ -48,20 +49,31 @@ public final class CurveFitter {
                     + "): the fit is underdetermined");
         }
         LoopState s = new LoopState(problem, source, options, monitor);
-        if (options.method() == Method.LM) {
-            LmSolver.run(s, problem.start());
-        } else {
-            TrfSolver.run(s, problem.start());
+        int polished = 0;
+        Accumulator qr = null;
+        try {
+            if (options.method() == Method.LM) {
+                LmSolver.run(s, problem.start());
+            } else {
+                TrfSolver.run(s, problem.start());
+            }
+            polished = s.termination.converged() ? Polish.run(s) : 0;
+            qr = s.source.evaluate(s.x, Accumulator.Kind.QR);
+        } catch (SourceCancelledException e) {
+            if (s.x == null) {
+                throw e;
+            }
+            // the best point stands; the interrupted pass gave nothing, so no covariance
+            s.termination = Termination.USER_ABORT;
         }
-        int polished = s.termination.converged() ? Polish.run(s) : 0;
-        return summarize(s, polished, strategy, t0);
+        return summarize(s, qr, polished, strategy, t0);
     }
 
-    private static FitResult summarize(LoopState s, int polished, String strategy, long t0) {
+    /** @param qr the QR pass at the solution, or null when the fit was cancelled before it */
+    private static FitResult summarize(LoopState s, Accumulator qr, int polished, String strategy, long t0) {
         int p = s.p;
-        Accumulator qr = s.source.evaluate(s.x, Accumulator.Kind.QR);
-        long n = qr.count();
-        Covariance.Result c = Covariance.fromR(qr.rFactor(), p, n);
+        long n = qr != null ? qr.count() : s.acc.count();
+        Covariance.Result c = qr != null ? Covariance.fromR(qr.rFactor(), p, n) : Covariance.undefined(p);
         double seconds = (System.nanoTime() - t0) / 1e9;
         double chi2 = 2 * s.cost;
         long dof = n - p;

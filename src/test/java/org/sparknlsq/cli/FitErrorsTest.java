@@ -169,12 +169,12 @@ class FitErrorsTest {
         Cli.Run none = Cli.run();
         assertEquals(2, none.code());
         assertEquals(
-                List.of(Main.ERROR_PREFIX + "missing command (one of: fit, help); see 'spark-nlsq --help'"),
+                List.of(Main.ERROR_PREFIX + "missing command (one of: fit, generate, help); see 'spark-nlsq --help'"),
                 none.errLines());
         Cli.Run missing = Cli.run("fit", "--x", "x");
         assertEquals(2, missing.code());
         assertEquals(1, missing.errLines().size());
-        assertTrue(missing.err().contains("Missing required options: '--data=FILE'"), missing.err());
+        assertTrue(missing.err().contains("Missing required options: '--data=PATH|URI'"), missing.err());
     }
 
     @Test

@@ -8,8 +8,23 @@ import org.sparknlsq.kernel.NormalEquationsSource;
  * STREAMING strategy steps after every batch; {@link #evaluate} (all batches, reduced in batch
  * order) gives the full objective it is judged on.
  *
- * <p>Implementations: the Spark engine's (a batch is a group of consecutive partitions) and a local
- * one over in-memory blocks.
+ * <p>Contract, in addition to {@link NormalEquationsSource}'s:
+ *
+ * <ul>
+ *   <li>The batches partition the points: every point belongs to exactly one batch, and
+ *       {@code Σ batchPointCount(b) = pointCount()}. The batch order is fixed for the life of the
+ *       source, so a batch index always names the same points.
+ *   <li>{@link #evaluateBatch} reduces the batch's points in a fixed order, so the same batch and
+ *       parameters always give the same bits. Merging the batch results in batch order equals
+ *       {@link #evaluate} up to rounding (implementations may fold at a finer grain).
+ *   <li>{@link #dataPasses()} counts whole passes over the data: a full {@link #evaluate} is one
+ *       pass, and batch evaluations add up as {@code batchPointCount(b) / pointCount()} of a pass,
+ *       rounded down to whole passes in the total. Callers that need the exact fraction compute it
+ *       from {@link #batchPointCount}.
+ * </ul>
+ *
+ * <p>Implementations: the Spark engine's (a batch is a group of consecutive partitions) and
+ * {@link LocalBatchedSource}, over in-memory blocks.
  */
 public interface BatchedSource extends NormalEquationsSource {
 

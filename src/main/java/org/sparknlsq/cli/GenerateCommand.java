@@ -1,0 +1,174 @@
+package org.sparknlsq.cli;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.sparknlsq.model.CurveModel;
+import org.sparknlsq.spark.SparkSessions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code spark-nlsq generate}: writes a synthetic data set as Parquet, for demos and benchmarks.
+ *
+ * <p>Point i (0-based) has {@code x = lo + (hi − lo)·i/n}, {@code y = f(x; p) + noise·z_i} and
+ * {@code sigma = noise} (the column is left out when the noise is 0). {@code z_i} is a standard
+ * normal from Box–Muller on two uniforms of a {@link SplittableRandom} seeded with {@code seed}
+ * and i, so every point depends on the seed and its index only: the same command writes the same
+ * numbers whatever the partition count or the cluster. Rows are written in index order, one file
+ * per partition, each a contiguous range of x.
+ */
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        sortOptions = false,
+        description = "Write a synthetic data set (x, y, sigma) as Parquet, deterministically from a seed.")
+final class GenerateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "EXPR|builtin:NAME",
+            description = "Model in x, e.g. 'a*exp(-b*x)+c'.")
+    String model;
+
+    @Option(names = "--params", required = true, paramLabel = "NAME=VALUE,...", description = "True parameter values.")
+    String params;
+
+    @Option(
+            names = "--x-range",
+            required = true,
+            paramLabel = "LO:HI",
+            description = "Range of x; x = LO + (HI-LO)*i/n.")
+    String xRange;
+
+    @Option(names = "--n", required = true, paramLabel = "N", description = "Number of points.")
+    long n;
+
+    @Option(
+            names = "--noise",
+            defaultValue = "0",
+            paramLabel = "S",
+            description = "Standard deviation of the Gaussian noise (default 0), also written as column sigma.")
+    double noise;
+
+    @Option(
+            names = "--partitions",
+            defaultValue = "0",
+            paramLabel = "P",
+            description = "Files to write (default: Spark's parallelism).")
+    int partitions;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "K", description = "Random seed (default 42).")
+    long seed;
+
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "URI",
+            description = "Output directory (Parquet); must not exist.")
+    String out;
+
+    @Option(names = "--overwrite", description = "Replace --out if it exists.")
+    boolean overwrite;
+
+    @Option(
+            names = "--master",
+            paramLabel = "URL",
+            description = "Spark master (default: spark-submit's, else local[*]).")
+    String master;
+
+    @Override
+    public Integer call() {
+        ParameterArgs.Starts starts = ParameterArgs.parseParams(params);
+        ModelChoice choice = ModelChoice.of(model, List.of("x"), starts);
+        String[] range = xRange.split(":", -1);
+        double lo;
+        double hi;
+        try {
+            if (range.length != 2) {
+                throw new NumberFormatException();
+            }
+            lo = Double.parseDouble(range[0].strip());
+            hi = Double.parseDouble(range[1].strip());
+        } catch (NumberFormatException e) {
+            throw CliException.config("--x-range: expected LO:HI, e.g. 0:10, got '" + xRange + "'");
+        }
+        if (!(Double.isFinite(lo) && Double.isFinite(hi) && lo < hi)) {
+            throw CliException.config("--x-range: expected finite LO < HI, got '" + xRange + "'");
+        }
+        if (n < 1) {
+            throw CliException.config("--n: expected at least 1 point, got " + n);
+        }
+        if (!(noise >= 0) || !Double.isFinite(noise)) {
+            throw CliException.config("--noise: expected a finite value >= 0, got " + noise);
+        }
+        if (partitions < 0) {
+            throw CliException.config("--partitions: expected 0 (Spark's parallelism) or more, got " + partitions);
+        }
+        SparkSession spark = SparkSessions.getOrCreate(master);
+        int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+        StructType schema = new StructType().add("x", DataTypes.DoubleType).add("y", DataTypes.DoubleType);
+        if (noise > 0) {
+            schema = schema.add("sigma", DataTypes.DoubleType);
+        }
+        JavaRDD<Row> rows = spark.range(0, n, 1, parts)
+                .javaRDD()
+                .mapPartitions(points(choice.model(), choice.start(), lo, hi, n, noise, seed));
+        spark.createDataFrame(rows, schema)
+                .write()
+                .mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
+                .parquet(out);
+        spec.commandLine()
+                .getOut()
+                .printf(Locale.ROOT, "wrote %,d points in %d file(s) to %s%n", n, parts, out)
+                .flush();
+        return ExitCode.SUCCESS.code();
+    }
+
+    private static FlatMapFunction<Iterator<Long>, Row> points(
+            CurveModel model, double[] p, double lo, double hi, long n, double noise, long seed) {
+        return indexes -> new Iterator<>() {
+            private final double[] x = new double[1];
+
+            @Override
+            public boolean hasNext() {
+                return indexes.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                long i = indexes.next();
+                x[0] = lo + (hi - lo) * ((double) i / n);
+                double y = model.value(p, x, 0, null, 0);
+                if (noise == 0) {
+                    return RowFactory.create(x[0], y);
+                }
+                return RowFactory.create(x[0], y + noise * gaussian(seed, i), noise);
+            }
+        };
+    }
+
+    /** Standard normal for point i: Box–Muller on two uniforms of a per-point generator. */
+    static double gaussian(long seed, long i) {
+        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + i);
+        double u1 = 1.0 - r.nextDouble(); // in (0, 1], so the log is finite
+        double u2 = r.nextDouble();
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+}

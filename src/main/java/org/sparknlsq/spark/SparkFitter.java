@@ -1,0 +1,248 @@
+package org.sparknlsq.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.sparknlsq.kernel.BlockKernel;
+import org.sparknlsq.kernel.DataBlock;
+import org.sparknlsq.kernel.LocalSource;
+import org.sparknlsq.optim.CurveFitter;
+import org.sparknlsq.optim.FitMonitor;
+import org.sparknlsq.optim.FitOptions;
+import org.sparknlsq.optim.FitResult;
+import org.sparknlsq.optim.ProgressListener;
+import org.sparknlsq.optim.streaming.StreamingFitter;
+import org.sparknlsq.optim.streaming.StreamingOptions;
+import org.sparknlsq.optim.streaming.StreamingResult;
+import org.sparknlsq.problem.FitProblem;
+import org.sparknlsq.strategy.Strategy;
+import org.sparknlsq.strategy.StrategyPlanner;
+import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Fits data held by Spark: loads them once into cached columnar blocks, chooses a {@link
+ * Strategy} from their size and the memory at hand (or takes the caller's), and runs the same
+ * optimizer as the local engine against a {@link SparkSource}.
+ *
+ * <p>Storage level by strategy: LARGE caches {@code MEMORY_ONLY} (the data fit by construction);
+ * CHUNKED {@code MEMORY_AND_DISK} (what does not fit spills) and evaluates each pass in waves of
+ * partitions with progress per wave; STREAMING {@code DISK_ONLY}, so executor memory does not grow
+ * with the data; STANDARD collects the blocks to the driver and runs no Spark job per iteration.
+ *
+ * <p>Every fit runs on its own thread behind a {@link FitHandle}, so it can be cancelled.
+ */
+public final class SparkFitter {
+    /** Partitions per wave in CHUNKED mode, per executor core. */
+    static final int WAVE_PARTITIONS_PER_CORE = 2;
+
+    private SparkFitter() {}
+
+    /**
+     * Options of the Spark side.
+     *
+     * @param strategy the strategy, or null to choose by size
+     * @param batchPoints points per STREAMING batch (whole partitions are grouped until a batch
+     *     holds at least this many), or 0 for {@link StrategyPlanner#batchPoints}
+     * @param streaming STREAMING options
+     * @param progress where progress goes
+     */
+    public record Options(Strategy strategy, long batchPoints, StreamingOptions streaming, ProgressListener progress) {
+        public static Options defaults() {
+            return new Options(null, 0, StreamingOptions.defaults(), ProgressListener.NONE);
+        }
+
+        public Options withStrategy(Strategy s) {
+            return new Options(s, batchPoints, streaming, progress);
+        }
+
+        public Options withBatchPoints(long n) {
+            return new Options(strategy, n, streaming, progress);
+        }
+
+        public Options withProgress(ProgressListener p) {
+            return new Options(strategy, batchPoints, streaming, p);
+        }
+
+        public Options withStreaming(StreamingOptions s) {
+            return new Options(strategy, batchPoints, s, progress);
+        }
+    }
+
+    /** Starts a fit of a file or URI; the data are read by the fit's thread. */
+    public static FitHandle submit(
+            SparkSession spark, FitProblem problem, SparkInput.Spec input, FitOptions options, Options sparkOptions) {
+        return submit(spark, problem, choice -> SparkInput.read(spark, input, choice), options, sparkOptions);
+    }
+
+    /** Starts a fit of in-memory arrays cut into {@code partitions} partitions. */
+    public static FitHandle submit(
+            SparkSession spark, FitProblem problem, DataBlock data, int partitions, FitOptions options, Options o) {
+        return submit(
+                spark,
+                problem,
+                choice -> SparkInput.fromArrays(spark, data, partitions, choice.levelFor(data.size())),
+                options,
+                o);
+    }
+
+    /** Fits and waits: {@code submit(...).result()}. */
+    public static SparkFitResult fit(
+            SparkSession spark, FitProblem problem, SparkInput.Spec input, FitOptions options, Options o) {
+        return submit(spark, problem, input, options, o).result();
+    }
+
+    private static FitHandle submit(
+            SparkSession spark,
+            FitProblem problem,
+            Function<SparkInput.LevelChoice, SparkInput.Loaded> loader,
+            FitOptions options,
+            Options o) {
+        options.requireValid();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        FitHandle handle = new FitHandle(jsc);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        handle.complete(run(jsc, problem, loader, options, o, handle));
+                    } catch (Throwable e) {
+                        handle.fail(e);
+                    }
+                },
+                "spark-nlsq-fit");
+        t.setDaemon(true);
+        t.start();
+        return handle;
+    }
+
+    private static SparkFitResult run(
+            JavaSparkContext jsc,
+            FitProblem problem,
+            Function<SparkInput.LevelChoice, SparkInput.Loaded> loader,
+            FitOptions options,
+            Options o,
+            FitHandle handle) {
+        long t0 = System.nanoTime();
+        int k = problem.model().variableCount();
+        long driverHeap = Runtime.getRuntime().maxMemory();
+        long storage = storageMemory(jsc);
+        StrategyPlanner.Plan[] plan = new StrategyPlanner.Plan[1];
+        SparkInput.LevelChoice choice = n -> {
+            // sigma is unknown before reading; planning with it is the cautious choice
+            plan[0] = StrategyPlanner.choose(n, k, true, driverHeap, storage, o.strategy());
+            return level(plan[0].strategy());
+        };
+        handle.enterLoad();
+        SparkInput.Loaded data;
+        try {
+            data = loader.apply(choice);
+        } catch (Exception e) {
+            throw Failures.unwrap(e);
+        } finally {
+            handle.leaveLoad();
+        }
+        if (plan[0] == null) {
+            choice.levelFor(data.points());
+        }
+        double loadSeconds = (System.nanoTime() - t0) / 1e9;
+        Strategy strategy = plan[0].strategy();
+        BlockKernel kernel = new BlockKernel(problem.model(), problem.loss(), problem.fScale());
+        FitMonitor monitor = record -> {
+            o.progress()
+                    .onProgress(
+                            "iteration",
+                            record.iteration(),
+                            options.maxIterations(),
+                            Map.of("cost", record.cost(), "gradient_norm", record.gradientNorm()));
+            return !handle.cancelRequested();
+        };
+        try (data) {
+            if (strategy == Strategy.STANDARD) {
+                List<DataBlock> blocks = new ArrayList<>(data.blocks().collect());
+                LocalSource local =
+                        new LocalSource(kernel, blocks, LocalSource.DEFAULT_CHUNK_SIZE, null, handle::cancelRequested);
+                FitResult fit = CurveFitter.fit(problem, local, options, monitor, strategy.name());
+                return new SparkFitResult(
+                        fit, strategy, plan[0].reason(), data.partitions(), data.dropped(), 0, 0, loadSeconds);
+            }
+            int[][] batches = strategy == Strategy.STREAMING
+                    ? batches(data.partitionPoints(), batchTarget(o, k, problem.parameterCount()))
+                    : null;
+            int wave = strategy == Strategy.CHUNKED ? WAVE_PARTITIONS_PER_CORE * jsc.defaultParallelism() : 0;
+            SparkSource.WaveListener waves =
+                    (done, total) -> o.progress().onProgress("partition", done, total, Map.of());
+            try (SparkSource source =
+                    new SparkSource(jsc, data.blocks(), kernel, data.partitionPoints(), batches, wave, waves)) {
+                handle.attach(source);
+                FitResult fit;
+                int epochs = 0;
+                if (strategy == Strategy.STREAMING) {
+                    StreamingResult r = StreamingFitter.fit(problem, source, options, o.streaming(), monitor);
+                    fit = r.fit();
+                    epochs = r.epochs();
+                } else {
+                    fit = CurveFitter.fit(problem, source, options, monitor, strategy.name());
+                }
+                return new SparkFitResult(
+                        fit,
+                        strategy,
+                        plan[0].reason(),
+                        data.partitions(),
+                        data.dropped(),
+                        source.jobCount(),
+                        epochs,
+                        loadSeconds);
+            }
+        } catch (Exception e) {
+            throw Failures.unwrap(e);
+        }
+    }
+
+    static StorageLevel level(Strategy s) {
+        return switch (s) {
+            case STANDARD, CHUNKED -> StorageLevel.MEMORY_AND_DISK();
+            case LARGE -> StorageLevel.MEMORY_ONLY();
+            case STREAMING -> StorageLevel.DISK_ONLY();
+        };
+    }
+
+    static long batchTarget(Options o, int variables, int parameters) {
+        return o.batchPoints() > 0
+                ? o.batchPoints()
+                : StrategyPlanner.batchPoints(Runtime.getRuntime().maxMemory(), variables, true, parameters);
+    }
+
+    /** Consecutive partitions grouped into batches of at least {@code target} points (the last may be smaller). */
+    static int[][] batches(long[] partitionPoints, long target) {
+        List<int[]> out = new ArrayList<>();
+        List<Integer> current = new ArrayList<>();
+        long n = 0;
+        for (int i = 0; i < partitionPoints.length; i++) {
+            current.add(i);
+            n += partitionPoints[i];
+            if (n >= target) {
+                out.add(current.stream().mapToInt(Integer::intValue).toArray());
+                current.clear();
+                n = 0;
+            }
+        }
+        if (!current.isEmpty()) {
+            out.add(current.stream().mapToInt(Integer::intValue).toArray());
+        }
+        return out.toArray(new int[0][]);
+    }
+
+    /** Storage memory of all block managers (executors, and the driver in local mode). */
+    static long storageMemory(JavaSparkContext jsc) {
+        long total = 0;
+        for (Tuple2<Object, Object> m :
+                CollectionConverters.asJava(jsc.sc().getExecutorMemoryStatus()).values()) {
+            total += (Long) m._1();
+        }
+        return total;
+    }
+}

@@ -1,0 +1,506 @@
+package org.sparknlsq.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.api.java.function.PairFlatMapFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.sparknlsq.io.BadRecordPolicy;
+import org.sparknlsq.io.DataException;
+import org.sparknlsq.io.DataException.Reason;
+import org.sparknlsq.io.DataFormat;
+import org.sparknlsq.kernel.DataBlock;
+import scala.Tuple2;
+
+/**
+ * Turns input into cached columnar blocks, one {@link DataBlock} per partition, before any
+ * fitting: the hot loop never sees a {@code Row}.
+ *
+ * <h2>Row order</h2>
+ *
+ * Points keep their order in the input: files in path order, then rows in file order (Spark packs
+ * file splits into partitions by size, not by position, so the reader records each row's file and
+ * split offset and the blocks are put back in order). The data are then cut into the requested
+ * number of partitions of equal size (±1 point) along that order, so a file sorted by x gives each
+ * partition a contiguous range of x. This costs one shuffle when the data are loaded, none per
+ * iteration. Without a requested count, the input's partition count is kept.
+ *
+ * <h2>Bad records</h2>
+ *
+ * Like Spark's own modes: {@link BadRecordPolicy#FAILFAST} (the default) stops at the first bad
+ * record with a message naming the file, the partition and the row within it; {@link
+ * BadRecordPolicy#DROP} (Spark's DROPMALFORMED) drops it and counts it. A record is bad when it
+ * is malformed (CSV: wrong field count or text that is not a number), when x, y or sigma is
+ * missing or not finite, or when sigma is not positive.
+ */
+public final class SparkInput {
+    private static final String FILE_COL = "__spark_nlsq_file";
+    private static final String BLOCK_COL = "__spark_nlsq_block";
+    private static final String CORRUPT_COL = "__spark_nlsq_corrupt";
+
+    private SparkInput() {}
+
+    /** What to read: a path or URI, its format, the columns, the policy and the partition count. */
+    public record Spec(
+            String path,
+            DataFormat format,
+            List<String> x,
+            String y,
+            String sigma,
+            BadRecordPolicy policy,
+            int partitions)
+            implements Serializable {
+        public Spec {
+            x = List.copyOf(x);
+            if (partitions < 0) {
+                throw new IllegalArgumentException("partitions must be >= 0 (0: as read), got " + partitions);
+            }
+        }
+    }
+
+    /**
+     * The loaded data: one block per partition, read from {@code cached}, the persisted RDD (the
+     * same RDD unless the blocks are a view of it).
+     */
+    public record Loaded(
+            JavaRDD<DataBlock> blocks,
+            long[] partitionPoints,
+            long points,
+            long dropped,
+            String source,
+            StorageLevel level,
+            JavaRDD<?> cached)
+            implements AutoCloseable {
+        public int partitions() {
+            return partitionPoints.length;
+        }
+
+        /** Releases the cached blocks. */
+        @Override
+        public void close() {
+            cached.unpersist(false);
+        }
+    }
+
+    /** Chooses the storage level once the number of points is known. */
+    @FunctionalInterface
+    public interface LevelChoice extends Serializable {
+        StorageLevel levelFor(long points);
+    }
+
+    /** Reads a file, directory or URI through Spark SQL (CSV, Parquet, ORC, JSON). */
+    public static Loaded read(SparkSession spark, Spec spec, LevelChoice level) {
+        if (spec.format() == DataFormat.HDF5) {
+            return Hdf5Partitions.read(spark, spec, level);
+        }
+        Dataset<Row> df;
+        try {
+            df = switch (spec.format()) {
+                case CSV -> csv(spark, spec);
+                case PARQUET -> spark.read().parquet(spec.path());
+                case ORC -> spark.read().orc(spec.path());
+                case JSON -> spark.read().json(spec.path());
+                case HDF5 -> throw new IllegalStateException("unreachable");
+            };
+        } catch (Exception e) {
+            throw new DataException(spec.path(), 0, "cannot read as " + spec.format() + ": " + firstLine(e), e);
+        }
+        return fromDataset(df, spec, level);
+    }
+
+    /**
+     * Uses an existing {@code Dataset<Row>} (for notebook users). Columns must be numeric; CSV
+     * text columns are parsed by {@link #read}.
+     */
+    public static Loaded fromDataset(Dataset<Row> df, Spec spec, LevelChoice level) {
+        StructType schema = df.schema();
+        List<String> wanted = new ArrayList<>(spec.x());
+        wanted.add(spec.y());
+        if (spec.sigma() != null) {
+            wanted.add(spec.sigma());
+        }
+        List<String> problems = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        List<Column> cols = new ArrayList<>();
+        for (String c : wanted) {
+            StructField f = field(schema, c);
+            if (f == null) {
+                missing.add("'" + c + "'");
+            } else if (!(f.dataType() instanceof NumericType)) {
+                problems.add("column '" + c + "' has type " + f.dataType().simpleString() + ", expected a number");
+            } else {
+                cols.add(functions.col(quote(f.name())).cast(DataTypes.DoubleType));
+            }
+        }
+        if (!missing.isEmpty()) {
+            String what = missing.size() == 1
+                    ? "column " + missing.get(0) + " is"
+                    : "columns " + String.join(", ", missing) + " are";
+            List<String> present = Arrays.stream(schema.fieldNames())
+                    .filter(n -> !n.startsWith("__spark_nlsq"))
+                    .toList();
+            problems.add(0, what + " missing (columns: " + String.join(", ", present) + ")");
+        }
+        if (!problems.isEmpty()) {
+            throw new DataException(
+                    missing.isEmpty() ? Reason.MALFORMED : Reason.MISSING_COLUMN,
+                    spec.path(),
+                    0,
+                    null,
+                    String.join("; ", problems));
+        }
+        boolean corrupt = field(schema, CORRUPT_COL) != null;
+        cols.add(functions.input_file_name().as(FILE_COL));
+        cols.add(functions.input_file_block_start().as(BLOCK_COL));
+        if (corrupt) {
+            cols.add(functions.col(CORRUPT_COL));
+        }
+        Dataset<Row> selected = df.select(cols.toArray(new Column[0]));
+        RowLayout layout = new RowLayout(
+                spec.x().size(),
+                spec.sigma() != null,
+                corrupt,
+                wanted.toArray(new String[0]),
+                spec.policy(),
+                spec.path());
+        JavaRDD<Segment> segments = selected.javaRDD().mapPartitionsWithIndex(toSegments(layout), true);
+        return order(JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext()), segments, spec, level);
+    }
+
+    /** Splits in-memory arrays into {@code partitions} blocks in order (for notebooks and tests). */
+    public static Loaded fromArrays(SparkSession spark, DataBlock data, int partitions, StorageLevel level) {
+        int parts = Math.max(1, partitions);
+        long[] bounds = boundaries(data.size(), parts);
+        List<DataBlock> slices = new ArrayList<>(parts);
+        for (int j = 0; j < parts; j++) {
+            slices.add(slice(data, (int) bounds[j], (int) bounds[j + 1], data.firstIndex() + bounds[j]));
+        }
+        JavaRDD<DataBlock> rdd =
+                JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(slices, parts);
+        rdd.persist(level);
+        rdd.count();
+        return new Loaded(rdd, sizes(bounds), data.size(), 0, "in-memory arrays", level, rdd);
+    }
+
+    private static Dataset<Row> csv(SparkSession spark, Spec spec) {
+        String p = spec.path().toLowerCase(Locale.ROOT);
+        String sep = p.endsWith(".tsv") || p.endsWith(".tab") || p.endsWith(".tsv.gz") ? "\t" : ",";
+        // Lines starting with # are comments, as for the local reader. The header first (one
+        // line), then the file with the wanted columns typed as double and a
+        // corrupt-record column, so a malformed line is reported, not silently nulled.
+        StructType header = spark.read()
+                .option("header", "true")
+                .option("sep", sep)
+                .option("comment", "#")
+                .csv(spec.path())
+                .schema();
+        List<String> wanted = new ArrayList<>(spec.x());
+        wanted.add(spec.y());
+        if (spec.sigma() != null) {
+            wanted.add(spec.sigma());
+        }
+        StructType schema = new StructType();
+        for (StructField f : header.fields()) {
+            schema = schema.add(f.name(), wanted.contains(f.name()) ? DataTypes.DoubleType : DataTypes.StringType);
+        }
+        schema = schema.add(CORRUPT_COL, DataTypes.StringType);
+        return spark.read()
+                .option("header", "true")
+                .option("sep", sep)
+                .option("comment", "#")
+                .option("mode", "PERMISSIVE")
+                .option("columnNameOfCorruptRecord", CORRUPT_COL)
+                .option("enforceSchema", "false")
+                .schema(schema)
+                .csv(spec.path());
+    }
+
+    private static StructField field(StructType schema, String name) {
+        for (StructField f : schema.fields()) {
+            if (f.name().equals(name)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static String quote(String name) {
+        return "`" + name.replace("`", "``") + "`";
+    }
+
+    static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** What a task needs to turn rows into blocks. */
+    private record RowLayout(
+            int variables, boolean sigma, boolean corrupt, String[] names, BadRecordPolicy policy, String source)
+            implements Serializable {}
+
+    /** Consecutive rows of one file split within one input partition. */
+    record Segment(String file, long blockStart, int partition, int position, DataBlock block, long dropped)
+            implements Serializable {
+        Info info() {
+            return new Info(file, blockStart, partition, position, block.size(), dropped);
+        }
+    }
+
+    /** A segment without its data, for ordering on the driver. */
+    record Info(String file, long blockStart, int partition, int position, int size, long dropped)
+            implements Serializable {
+        long key() {
+            return ((long) partition << 32) | position;
+        }
+    }
+
+    private static Function2<Integer, Iterator<Row>, Iterator<Segment>> toSegments(RowLayout l) {
+        return (partition, rows) -> {
+            List<Segment> out = new ArrayList<>();
+            int k = l.variables();
+            int values = k + 1 + (l.sigma() ? 1 : 0);
+            Growable g = new Growable(k, l.sigma());
+            String file = null;
+            long block = Long.MIN_VALUE;
+            long dropped = 0;
+            long row = 0;
+            double[] v = new double[values];
+            while (rows.hasNext()) {
+                Row r = rows.next();
+                String f = r.getString(values);
+                long b = r.getLong(values + 1);
+                if (file != null && (!f.equals(file) || b != block)) {
+                    out.add(new Segment(file, block, partition, out.size(), g.block(), dropped));
+                    g = new Growable(k, l.sigma());
+                    dropped = 0;
+                }
+                file = f;
+                block = b;
+                String bad = null;
+                if (l.corrupt() && !r.isNullAt(values + 2)) {
+                    bad = "malformed record '" + abbreviate(r.getString(values + 2)) + "'";
+                } else {
+                    for (int i = 0; i < values && bad == null; i++) {
+                        if (r.isNullAt(i)) {
+                            bad = "column '" + l.names()[i] + "' is missing";
+                        } else {
+                            v[i] = r.getDouble(i);
+                            if (!Double.isFinite(v[i])) {
+                                bad = "column '" + l.names()[i] + "' is not finite (" + v[i] + ")";
+                            } else if (l.sigma() && i == values - 1 && v[i] <= 0) {
+                                bad = "sigma column '" + l.names()[i] + "' must be > 0, got " + v[i];
+                            }
+                        }
+                    }
+                }
+                if (bad != null) {
+                    if (l.policy() == BadRecordPolicy.FAILFAST) {
+                        String where = f == null || f.isEmpty() ? l.source() : f;
+                        throw new DataException(
+                                Reason.BAD_VALUE,
+                                where,
+                                0,
+                                null,
+                                "partition " + partition + ", row " + row + " of the partition: " + bad
+                                        + " (use --bad-records drop to skip bad records)");
+                    }
+                    dropped++;
+                } else {
+                    g.add(v);
+                }
+                row++;
+            }
+            if (file != null) {
+                out.add(new Segment(file, block, partition, out.size(), g.block(), dropped));
+            }
+            return out.iterator();
+        };
+    }
+
+    private static String abbreviate(String s) {
+        String t = s.strip();
+        return t.length() <= 60 ? t : t.substring(0, 57) + "...";
+    }
+
+    /** Column arrays that grow as rows arrive. */
+    private static final class Growable {
+        private final int k;
+        private final boolean sigma;
+        private double[] x;
+        private double[] y;
+        private double[] s;
+        private int n;
+
+        Growable(int k, boolean sigma) {
+            this.k = k;
+            this.sigma = sigma;
+            this.x = new double[1024 * k];
+            this.y = new double[1024];
+            this.s = sigma ? new double[1024] : null;
+        }
+
+        void add(double[] v) {
+            if (n == y.length) {
+                int cap = y.length * 2;
+                x = Arrays.copyOf(x, cap * k);
+                y = Arrays.copyOf(y, cap);
+                s = sigma ? Arrays.copyOf(s, cap) : null;
+            }
+            System.arraycopy(v, 0, x, n * k, k);
+            y[n] = v[k];
+            if (sigma) {
+                s[n] = v[k + 1];
+            }
+            n++;
+        }
+
+        DataBlock block() {
+            return new DataBlock(
+                    Arrays.copyOf(x, n * k), Arrays.copyOf(y, n), sigma ? Arrays.copyOf(s, n) : null, k, 0);
+        }
+    }
+
+    /**
+     * Puts the segments in input order, numbers the points, and cuts them into equal partitions
+     * (see the class comment).
+     */
+    static Loaded order(JavaSparkContext jsc, JavaRDD<Segment> segments, Spec spec, LevelChoice choice) {
+        segments.persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            List<Info> infos = new ArrayList<>(segments.map(Segment::info).collect());
+            infos.sort(Comparator.comparing(Info::file)
+                    .thenComparingLong(Info::blockStart)
+                    .thenComparingInt(Info::partition)
+                    .thenComparingInt(Info::position));
+            Map<Long, Long> starts = new HashMap<>();
+            long n = 0;
+            long dropped = 0;
+            for (Info i : infos) {
+                starts.put(i.key(), n);
+                n += i.size();
+                dropped += i.dropped();
+            }
+            if (n == 0) {
+                throw new DataException(
+                        Reason.EMPTY,
+                        spec.path(),
+                        0,
+                        null,
+                        dropped > 0 ? "all " + dropped + " records were bad and dropped" : "no data rows");
+            }
+            int parts = spec.partitions() > 0 ? spec.partitions() : Math.max(1, segments.getNumPartitions());
+            long[] bounds = boundaries(n, parts);
+            JavaRDD<DataBlock> blocks = segments.flatMapToPair(cut(starts, bounds))
+                    .partitionBy(new HashPartitioner(parts))
+                    .mapPartitionsWithIndex(assemble(bounds, spec.x().size(), spec.sigma() != null), true);
+            StorageLevel level = choice.levelFor(n);
+            blocks.persist(level);
+            blocks.count();
+            return new Loaded(blocks, sizes(bounds), n, dropped, spec.path(), level, blocks);
+        } catch (Exception e) {
+            throw Failures.unwrap(e);
+        } finally {
+            segments.unpersist(false);
+        }
+    }
+
+    /** Partition j holds points [bounds[j], bounds[j+1]): equal sizes ±1. */
+    static long[] boundaries(long n, int parts) {
+        long[] b = new long[parts + 1];
+        for (int j = 0; j <= parts; j++) {
+            b[j] = Math.multiplyExact(j, n) / parts;
+        }
+        b[parts] = n;
+        return b;
+    }
+
+    private static long[] sizes(long[] bounds) {
+        long[] s = new long[bounds.length - 1];
+        for (int j = 0; j < s.length; j++) {
+            s[j] = bounds[j + 1] - bounds[j];
+        }
+        return s;
+    }
+
+    /** A piece of a segment bound for one target partition, with its global start. */
+    record Piece(long start, DataBlock block) implements Serializable {}
+
+    private static PairFlatMapFunction<Segment, Integer, Piece> cut(Map<Long, Long> starts, long[] bounds) {
+        return seg -> {
+            List<Tuple2<Integer, Piece>> out = new ArrayList<>();
+            long start = starts.get(seg.info().key());
+            int size = seg.block().size();
+            int from = 0;
+            while (from < size) {
+                long g = start + from;
+                int j = Arrays.binarySearch(bounds, g);
+                j = j >= 0 ? j : -j - 2;
+                // skip empty partitions that share this start
+                while (j + 1 < bounds.length - 1 && bounds[j + 1] <= g) {
+                    j++;
+                }
+                int to = (int) Math.min(size, bounds[j + 1] - start);
+                out.add(new Tuple2<>(j, new Piece(g, slice(seg.block(), from, to, g))));
+                from = to;
+            }
+            return out.iterator();
+        };
+    }
+
+    private static Function2<Integer, Iterator<Tuple2<Integer, Piece>>, Iterator<DataBlock>> assemble(
+            long[] bounds, int k, boolean sigma) {
+        return (j, it) -> {
+            List<Piece> pieces = new ArrayList<>();
+            it.forEachRemaining(t -> pieces.add(t._2()));
+            pieces.sort(Comparator.comparingLong(Piece::start));
+            int n = (int) (bounds[j + 1] - bounds[j]);
+            double[] x = new double[n * k];
+            double[] y = new double[n];
+            double[] s = sigma ? new double[n] : null;
+            int at = 0;
+            for (Piece p : pieces) {
+                DataBlock b = p.block();
+                System.arraycopy(b.x(), 0, x, at * k, b.size() * k);
+                System.arraycopy(b.y(), 0, y, at, b.size());
+                if (sigma) {
+                    System.arraycopy(b.sigma(), 0, s, at, b.size());
+                }
+                at += b.size();
+            }
+            if (at != n) {
+                throw new IllegalStateException("partition " + j + " assembled " + at + " points, expected " + n);
+            }
+            return List.of(new DataBlock(x, y, s, k, bounds[j])).iterator();
+        };
+    }
+
+    static DataBlock slice(DataBlock b, int from, int to, long firstIndex) {
+        int k = b.variables();
+        return new DataBlock(
+                Arrays.copyOfRange(b.x(), from * k, to * k),
+                Arrays.copyOfRange(b.y(), from, to),
+                b.sigma() == null ? null : Arrays.copyOfRange(b.sigma(), from, to),
+                k,
+                firstIndex);
+    }
+}

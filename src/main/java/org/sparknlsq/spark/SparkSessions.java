@@ -1,0 +1,31 @@
+package org.sparknlsq.spark;
+
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The SparkSession of a command-line fit. Under {@code spark-submit} the master and every {@code
+ * --conf} arrive as system properties and are used as given; run directly, the master is {@code
+ * --master} (default {@code local[*]}, the embedded default), and a local master binds to
+ * 127.0.0.1 unless {@code spark.driver.host} is set, so a laptop's external interface is never
+ * opened. Spark's own console progress bar is off: the command prints its own progress line.
+ */
+public final class SparkSessions {
+    public static final String DEFAULT_MASTER = "local[*]";
+
+    private SparkSessions() {}
+
+    /** @param master the master URL, or null for spark-submit's (else {@link #DEFAULT_MASTER}) */
+    public static SparkSession getOrCreate(String master) {
+        SparkSession.Builder b = SparkSession.builder().appName("spark-nlsq");
+        String submitted = System.getProperty("spark.master");
+        String chosen = master != null ? master : submitted != null ? submitted : DEFAULT_MASTER;
+        b.master(chosen);
+        if (chosen.startsWith("local") && System.getProperty("spark.driver.host") == null) {
+            b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+        }
+        if (System.getProperty("spark.ui.showConsoleProgress") == null) {
+            b.config("spark.ui.showConsoleProgress", "false");
+        }
+        return b.getOrCreate();
+    }
+}
