@@ -221,6 +221,12 @@ final class FitCommand implements Callable<Integer> {
     long batchPoints;
 
     @Option(
+            names = "--validate",
+            description = "Also fit the same points with STANDARD on the driver and report the largest relative "
+                    + "parameter difference (the side-by-side check of a migration).")
+    boolean validate;
+
+    @Option(
             names = "--progress",
             defaultValue = "auto",
             paramLabel = "auto|always|never",
@@ -270,6 +276,7 @@ final class FitCommand implements Callable<Integer> {
         }
 
         boolean onDriver = master == null
+                && !validate
                 && partitions == 0
                 && fmt == DataFormat.CSV
                 && (requested == null || requested == Strategy.STANDARD)
@@ -372,6 +379,7 @@ final class FitCommand implements Callable<Integer> {
         SparkFitter.Options so = SparkFitter.Options.defaults()
                 .withStrategy(requested)
                 .withBatchPoints(batchPoints)
+                .withValidation(validate)
                 .withProgress(console != null ? console : ProgressListener.NONE);
         FitHandle handle = csv == null
                 ? SparkFitter.submit(spark, problem, input, options, so)
@@ -385,6 +393,8 @@ final class FitCommand implements Callable<Integer> {
         SparkFitResult r;
         try {
             r = handle.result();
+        } catch (IllegalArgumentException e) {
+            throw CliException.config(e.getMessage());
         } catch (DataException e) {
             if (e.reason() == DataException.Reason.BAD_VALUE) {
                 throw new CliException(ExitCode.DATA_ERROR, e.getMessage(), e);
@@ -404,6 +414,27 @@ final class FitCommand implements Callable<Integer> {
             diagnostics.put("epochs", r.epochs());
         }
         diagnostics.put("load_seconds", r.loadSeconds());
+        if (r.validation() != null) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("reference", Strategy.STANDARD.name());
+            v.put("max_relative_difference", r.validation().maxRelativeDifference());
+            Map<String, Object> ref = new LinkedHashMap<>();
+            List<String> names = r.validation().standard().parameterNames();
+            for (int i = 0; i < names.size(); i++) {
+                ref.put(names.get(i), r.validation().standard().parameters()[i]);
+            }
+            v.put("reference_parameters", ref);
+            diagnostics.put("validation", v);
+            if (!quiet) {
+                spec.commandLine()
+                        .getOut()
+                        .printf(
+                                Locale.ROOT,
+                                "validation: %s vs STANDARD on the driver, max relative parameter difference %.3e%n",
+                                r.strategy(),
+                                r.validation().maxRelativeDifference());
+            }
+        }
         long dropped = r.droppedRecords() + (csv == null ? 0 : csv.droppedRecords());
         return new Outcome(
                 r.fit(),

@@ -14,6 +14,7 @@ import org.sparknlsq.strategy.Strategy;
  * @param sparkJobs Spark jobs run for the passes (0 for STANDARD after loading)
  * @param epochs STREAMING epochs run, 0 for the other strategies
  * @param loadSeconds wall time to read, order and cache the data
+ * @param validation the side-by-side check against STANDARD, or null when not asked for
  */
 public record SparkFitResult(
         FitResult fit,
@@ -23,4 +24,16 @@ public record SparkFitResult(
         long droppedRecords,
         long sparkJobs,
         int epochs,
-        double loadSeconds) {}
+        double loadSeconds,
+        Validation validation) {
+
+    /**
+     * The same fit repeated with STANDARD on the driver, over the same points, for users who
+     * migrate from scipy or NLSQ and want to see that the distributed answer is the same answer.
+     *
+     * @param maxRelativeDifference max over the parameters of |p − p_standard| / |p_standard|
+     *     (absolute difference where p_standard is 0)
+     * @param standard the STANDARD fit
+     */
+    public record Validation(double maxRelativeDifference, FitResult standard) {}
+}

@@ -2,6 +2,7 @@ package org.sparknlsq.spark;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -50,26 +51,38 @@ public final class SparkFitter {
      *     holds at least this many), or 0 for {@link StrategyPlanner#batchPoints}
      * @param streaming STREAMING options
      * @param progress where progress goes
+     * @param validate also fit the same points with STANDARD on the driver and report the largest
+     *     relative parameter difference (refused when the data would take more than a quarter of
+     *     the driver heap)
      */
-    public record Options(Strategy strategy, long batchPoints, StreamingOptions streaming, ProgressListener progress) {
+    public record Options(
+            Strategy strategy,
+            long batchPoints,
+            StreamingOptions streaming,
+            ProgressListener progress,
+            boolean validate) {
         public static Options defaults() {
-            return new Options(null, 0, StreamingOptions.defaults(), ProgressListener.NONE);
+            return new Options(null, 0, StreamingOptions.defaults(), ProgressListener.NONE, false);
         }
 
         public Options withStrategy(Strategy s) {
-            return new Options(s, batchPoints, streaming, progress);
+            return new Options(s, batchPoints, streaming, progress, validate);
         }
 
         public Options withBatchPoints(long n) {
-            return new Options(strategy, n, streaming, progress);
+            return new Options(strategy, n, streaming, progress, validate);
         }
 
         public Options withProgress(ProgressListener p) {
-            return new Options(strategy, batchPoints, streaming, p);
+            return new Options(strategy, batchPoints, streaming, p, validate);
         }
 
         public Options withStreaming(StreamingOptions s) {
-            return new Options(strategy, batchPoints, s, progress);
+            return new Options(strategy, batchPoints, s, progress, validate);
+        }
+
+        public Options withValidation(boolean v) {
+            return new Options(strategy, batchPoints, streaming, progress, v);
         }
     }
 
@@ -150,6 +163,9 @@ public final class SparkFitter {
         }
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         Strategy strategy = plan[0].strategy();
+        if (o.validate()) {
+            requireValidatable(data, k);
+        }
         BlockKernel kernel = new BlockKernel(problem.model(), problem.loss(), problem.fScale());
         FitMonitor monitor = record -> {
             o.progress()
@@ -166,8 +182,10 @@ public final class SparkFitter {
                 LocalSource local =
                         new LocalSource(kernel, blocks, LocalSource.DEFAULT_CHUNK_SIZE, null, handle::cancelRequested);
                 FitResult fit = CurveFitter.fit(problem, local, options, monitor, strategy.name());
+                // with STANDARD the fit is its own reference
+                SparkFitResult.Validation v = o.validate() ? new SparkFitResult.Validation(0, fit) : null;
                 return new SparkFitResult(
-                        fit, strategy, plan[0].reason(), data.partitions(), data.dropped(), 0, 0, loadSeconds);
+                        fit, strategy, plan[0].reason(), data.partitions(), data.dropped(), 0, 0, loadSeconds, v);
             }
             int[][] batches = strategy == Strategy.STREAMING
                     ? batches(data.partitionPoints(), batchTarget(o, k, problem.parameterCount()))
@@ -187,19 +205,52 @@ public final class SparkFitter {
                 } else {
                     fit = CurveFitter.fit(problem, source, options, monitor, strategy.name());
                 }
+                long jobs = source.jobCount();
+                SparkFitResult.Validation v = o.validate() ? validate(problem, options, data, kernel, fit) : null;
                 return new SparkFitResult(
                         fit,
                         strategy,
                         plan[0].reason(),
                         data.partitions(),
                         data.dropped(),
-                        source.jobCount(),
+                        jobs,
                         epochs,
-                        loadSeconds);
+                        loadSeconds,
+                        v);
             }
         } catch (Exception e) {
             throw Failures.unwrap(e);
         }
+    }
+
+    /** Refuses validation, before the fit, when the data would not fit on the driver. */
+    private static void requireValidatable(SparkInput.Loaded data, int k) {
+        long bytes = StrategyPlanner.dataBytes(data.points(), k, true);
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes > heap / 4) {
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "validation needs the data on the driver: %,d points need about %,d MB, more than a quarter"
+                            + " of the driver heap (%,d MB); raise the driver memory or validate on a sample file",
+                    data.points(),
+                    bytes >> 20,
+                    heap >> 20));
+        }
+    }
+
+    /** The side-by-side check: the same points fitted on the driver with STANDARD. */
+    private static SparkFitResult.Validation validate(
+            FitProblem problem, FitOptions options, SparkInput.Loaded data, BlockKernel kernel, FitResult fit) {
+        List<DataBlock> blocks = new ArrayList<>(data.blocks().collect());
+        LocalSource local = new LocalSource(kernel, blocks, LocalSource.DEFAULT_CHUNK_SIZE, null);
+        FitResult standard = CurveFitter.fit(problem, local, options, FitMonitor.NONE, Strategy.STANDARD.name());
+        double max = 0;
+        for (int i = 0; i < problem.parameterCount(); i++) {
+            double ref = standard.parameters()[i];
+            double diff = Math.abs(fit.parameters()[i] - ref);
+            max = Math.max(max, ref == 0 ? diff : diff / Math.abs(ref));
+        }
+        return new SparkFitResult.Validation(max, standard);
     }
 
     static StorageLevel level(Strategy s) {

@@ -80,7 +80,8 @@ class SparkCommandsTest {
                 "--strategy",
                 "chunked",
                 "--partitions",
-                "6");
+                "6",
+                "--validate");
         assertEquals("CHUNKED", j.get("strategy").asText());
         assertTrue(j.get("success").asBoolean());
         assertEquals(20_000, j.get("n_points").asLong());
@@ -88,6 +89,9 @@ class SparkCommandsTest {
         assertEquals(6, d.get("partitions").asInt());
         assertTrue(d.get("strategy_reason").asText().startsWith("requested"), d.toString());
         assertTrue(d.get("spark_jobs").asLong() >= j.get("data_passes").asLong(), d.toString());
+        JsonNode v = d.get("validation");
+        assertEquals("STANDARD", v.get("reference").asText());
+        assertTrue(v.get("max_relative_difference").asDouble() <= 1e-10, v.toString());
         JsonNode p = j.get("parameters");
         JsonNode u = j.get("uncertainties");
         assertEquals(3.0, p.get("a").asDouble(), 5 * u.get("a").asDouble());
