@@ -21,7 +21,7 @@ import scala.Tuple2;
  * HDF5 input on Spark: the driver opens the file only to check the datasets and plan contiguous
  * row ranges; each partition then reads its own slice on an executor through the Hadoop
  * FileSystem API (file://, hdfs://, s3a://), so no node ever holds the whole dataset. The Hadoop
- * configuration travels as one broadcast. Slices are already in row order; a requested partition
+ * configuration travels as one broadcast, destroyed when the data are closed. Slices are already in row order; a requested partition
  * count sets the number of slices (default: one per {@value #DEFAULT_SLICE_POINTS} points).
  */
 final class Hdf5Partitions {
@@ -65,8 +65,12 @@ final class Hdf5Partitions {
                 throw new DataException(
                         Reason.EMPTY, spec.path(), 0, null, "all " + dropped + " records were bad and dropped");
             }
-            return new SparkInput.Loaded(read.map(Tuple2::_1), points, n, dropped, spec.path(), level, read);
+            return new SparkInput.Loaded(read.map(Tuple2::_1), points, n, dropped, spec.path(), level, () -> {
+                read.unpersist(false);
+                bc.destroy();
+            });
         } catch (Exception e) {
+            bc.destroy();
             throw Failures.unwrap(e);
         }
     }

@@ -78,8 +78,10 @@ public final class SparkInput {
     }
 
     /**
-     * The loaded data: one block per partition, read from {@code cached}, the persisted RDD (the
-     * same RDD unless the blocks are a view of it).
+     * The loaded data: one block per partition. {@link #close()} runs {@code release}, which
+     * unpersists the cached RDD and destroys what the blocks' lineage needs (a broadcast Hadoop
+     * configuration, say): both stay alive while the data are in use, so Spark can recompute a
+     * partition lost with an executor.
      */
     public record Loaded(
             JavaRDD<DataBlock> blocks,
@@ -88,7 +90,7 @@ public final class SparkInput {
             long dropped,
             String source,
             StorageLevel level,
-            JavaRDD<?> cached)
+            Runnable release)
             implements AutoCloseable {
         public int partitions() {
             return partitionPoints.length;
@@ -97,7 +99,7 @@ public final class SparkInput {
         /** Releases the cached blocks. */
         @Override
         public void close() {
-            cached.unpersist(false);
+            release.run();
         }
     }
 
@@ -198,7 +200,7 @@ public final class SparkInput {
                 JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(slices, parts);
         rdd.persist(level);
         rdd.count();
-        return new Loaded(rdd, sizes(bounds), data.size(), 0, "in-memory arrays", level, rdd);
+        return new Loaded(rdd, sizes(bounds), data.size(), 0, "in-memory arrays", level, () -> rdd.unpersist(false));
     }
 
     private static Dataset<Row> csv(SparkSession spark, Spec spec) {
@@ -416,7 +418,7 @@ public final class SparkInput {
             StorageLevel level = choice.levelFor(n);
             blocks.persist(level);
             blocks.count();
-            return new Loaded(blocks, sizes(bounds), n, dropped, spec.path(), level, blocks);
+            return new Loaded(blocks, sizes(bounds), n, dropped, spec.path(), level, () -> blocks.unpersist(false));
         } catch (Exception e) {
             throw Failures.unwrap(e);
         } finally {
