@@ -88,9 +88,20 @@ public final class BlockKernel implements Serializable {
      * more to rounding than summing sixteen thousand and then adding the partial sums.
      */
     public Accumulator accumulate(double[] p, DataBlock block, Accumulator.Kind kind, int chunkSize) {
+        return accumulate(p, block, kind, chunkSize, () -> {});
+    }
+
+    /**
+     * As {@link #accumulate(double[], DataBlock, Accumulator.Kind, int)}, running {@code
+     * beforeChunk} before every chunk: a Spark task passes its kill check there, so a cancelled
+     * pass frees the core within one chunk (~0.4 ms) instead of at the end of the partition.
+     */
+    public Accumulator accumulate(
+            double[] p, DataBlock block, Accumulator.Kind kind, int chunkSize, Runnable beforeChunk) {
         int np = model.parameterCount();
         Accumulator total = new Accumulator(kind, np);
         for (int from = 0; from < block.size(); from += chunkSize) {
+            beforeChunk.run();
             int to = Math.min(block.size(), from + chunkSize);
             Accumulator a = new Accumulator(kind, np);
             accumulate(p, block, from, to, a);

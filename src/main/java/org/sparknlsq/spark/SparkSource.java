@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -196,9 +197,11 @@ public final class SparkSource implements BatchedSource, AutoCloseable {
             Broadcast<BlockKernel> kernel, double[] p, Accumulator.Kind kind) {
         return blocks -> {
             BlockKernel k = kernel.value();
+            TaskContext task = TaskContext.get();
+            Runnable killCheck = task == null ? () -> {} : task::killTaskIfInterrupted;
             Accumulator acc = new Accumulator(kind, k.model().parameterCount());
             while (blocks.hasNext()) {
-                acc.merge(k.accumulate(p, blocks.next(), kind, LocalSource.DEFAULT_CHUNK_SIZE));
+                acc.merge(k.accumulate(p, blocks.next(), kind, LocalSource.DEFAULT_CHUNK_SIZE, killCheck));
             }
             List<Accumulator> one = new ArrayList<>(1);
             one.add(acc);
