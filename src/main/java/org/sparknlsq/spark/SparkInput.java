@@ -134,6 +134,11 @@ public final class SparkInput {
      * text columns are parsed by {@link #read}.
      */
     public static Loaded fromDataset(Dataset<Row> df, Spec spec, LevelChoice level) {
+        return fromDataset(df, spec, level, SEGMENT_POINTS);
+    }
+
+    /** With the segment size as a parameter, so tests can make many segments from small data. */
+    static Loaded fromDataset(Dataset<Row> df, Spec spec, LevelChoice level, int segmentPoints) {
         StructType schema = df.schema();
         List<String> wanted = new ArrayList<>(spec.x());
         wanted.add(spec.y());
@@ -183,7 +188,8 @@ public final class SparkInput {
                 corrupt,
                 wanted.toArray(new String[0]),
                 spec.policy(),
-                spec.path());
+                spec.path(),
+                segmentPoints);
         JavaRDD<Segment> segments = selected.javaRDD().mapPartitionsWithIndex(toSegments(layout), true);
         return order(JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext()), segments, spec, level);
     }
@@ -257,7 +263,13 @@ public final class SparkInput {
 
     /** What a task needs to turn rows into blocks. */
     private record RowLayout(
-            int variables, boolean sigma, boolean corrupt, String[] names, BadRecordPolicy policy, String source)
+            int variables,
+            boolean sigma,
+            boolean corrupt,
+            String[] names,
+            BadRecordPolicy policy,
+            String source,
+            int segmentPoints)
             implements Serializable {}
 
     /** Consecutive rows of one file split within one input partition. */
@@ -276,48 +288,58 @@ public final class SparkInput {
         }
     }
 
+    /**
+     * Rows of at most this many points make one segment, so a task holds a bounded amount of data
+     * (about 24 MB with sigma) however large its file split: the reader runs in small executors.
+     */
+    static final int SEGMENT_POINTS = 1 << 20;
+
     private static Function2<Integer, Iterator<Row>, Iterator<Segment>> toSegments(RowLayout l) {
-        return (partition, rows) -> {
-            List<Segment> out = new ArrayList<>();
-            int k = l.variables();
-            int values = k + 1 + (l.sigma() ? 1 : 0);
-            Growable g = new Growable(k, l.sigma());
-            String file = null;
-            long block = Long.MIN_VALUE;
+        return (partition, rows) -> new SegmentReader(l, partition, rows);
+    }
+
+    /**
+     * Reads rows into segments lazily, one segment at a time: a segment ends where the file or
+     * split changes, or at the layout's segment size ({@link #SEGMENT_POINTS} by default).
+     */
+    private static final class SegmentReader implements Iterator<Segment> {
+        private final RowLayout l;
+        private final int partition;
+        private final Iterator<Row> rows;
+        private final int values;
+        private final double[] v;
+        private Row pending;
+        private int position;
+        private long row;
+
+        SegmentReader(RowLayout l, int partition, Iterator<Row> rows) {
+            this.l = l;
+            this.partition = partition;
+            this.rows = rows;
+            this.values = l.variables() + 1 + (l.sigma() ? 1 : 0);
+            this.v = new double[values];
+        }
+
+        @Override
+        public boolean hasNext() {
+            return pending != null || rows.hasNext();
+        }
+
+        @Override
+        public Segment next() {
+            Row first = pending != null ? pending : rows.next();
+            pending = null;
+            String file = first.getString(values);
+            long block = first.getLong(values + 1);
+            Growable g = new Growable(l.variables(), l.sigma());
             long dropped = 0;
-            long row = 0;
-            double[] v = new double[values];
-            while (rows.hasNext()) {
-                Row r = rows.next();
-                String f = r.getString(values);
-                long b = r.getLong(values + 1);
-                if (file != null && (!f.equals(file) || b != block)) {
-                    out.add(new Segment(file, block, partition, out.size(), g.block(), dropped));
-                    g = new Growable(k, l.sigma());
-                    dropped = 0;
-                }
-                file = f;
-                block = b;
-                String bad = null;
-                if (l.corrupt() && !r.isNullAt(values + 2)) {
-                    bad = "malformed record '" + abbreviate(r.getString(values + 2)) + "'";
-                } else {
-                    for (int i = 0; i < values && bad == null; i++) {
-                        if (r.isNullAt(i)) {
-                            bad = "column '" + l.names()[i] + "' is missing";
-                        } else {
-                            v[i] = r.getDouble(i);
-                            if (!Double.isFinite(v[i])) {
-                                bad = "column '" + l.names()[i] + "' is not finite (" + v[i] + ")";
-                            } else if (l.sigma() && i == values - 1 && v[i] <= 0) {
-                                bad = "sigma column '" + l.names()[i] + "' must be > 0, got " + v[i];
-                            }
-                        }
-                    }
-                }
+            long taken = 0;
+            Row r = first;
+            while (true) {
+                String bad = check(r);
                 if (bad != null) {
                     if (l.policy() == BadRecordPolicy.FAILFAST) {
-                        String where = f == null || f.isEmpty() ? l.source() : f;
+                        String where = file == null || file.isEmpty() ? l.source() : file;
                         throw new DataException(
                                 Reason.BAD_VALUE,
                                 where,
@@ -331,12 +353,38 @@ public final class SparkInput {
                     g.add(v);
                 }
                 row++;
+                taken++;
+                if (!rows.hasNext()) {
+                    break;
+                }
+                r = rows.next();
+                if (!r.getString(values).equals(file) || r.getLong(values + 1) != block || taken >= l.segmentPoints()) {
+                    pending = r;
+                    break;
+                }
             }
-            if (file != null) {
-                out.add(new Segment(file, block, partition, out.size(), g.block(), dropped));
+            return new Segment(file, block, partition, position++, g.block(), dropped);
+        }
+
+        /** Fills {@code v} from the row; returns what is wrong with it, or null. */
+        private String check(Row r) {
+            if (l.corrupt() && !r.isNullAt(values + 2)) {
+                return "malformed record '" + abbreviate(r.getString(values + 2)) + "'";
             }
-            return out.iterator();
-        };
+            for (int i = 0; i < values; i++) {
+                if (r.isNullAt(i)) {
+                    return "column '" + l.names()[i] + "' is missing";
+                }
+                v[i] = r.getDouble(i);
+                if (!Double.isFinite(v[i])) {
+                    return "column '" + l.names()[i] + "' is not finite (" + v[i] + ")";
+                }
+                if (l.sigma() && i == values - 1 && v[i] <= 0) {
+                    return "sigma column '" + l.names()[i] + "' must be > 0, got " + v[i];
+                }
+            }
+            return null;
+        }
     }
 
     private static String abbreviate(String s) {

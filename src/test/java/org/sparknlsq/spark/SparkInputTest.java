@@ -117,6 +117,20 @@ class SparkInputTest {
     }
 
     @Test
+    void manySmallSegmentsPerSplitKeepTheOrder() {
+        Path p = write(DataFormat.PARQUET);
+        SparkInput.Spec spec = new SparkInput.Spec(
+                p.toString(), DataFormat.PARQUET, List.of("x"), "y", "sigma", BadRecordPolicy.FAILFAST, 4);
+        try (SparkInput.Loaded loaded = SparkInput.fromDataset(SPARK.read().parquet(p.toString()), spec, MEMORY, 333)) {
+            DataBlock all = concat(loaded);
+            assertEquals(N, all.size());
+            for (int i = 0; i < N; i++) {
+                assertEquals(i, all.x()[i], "row order at " + i);
+            }
+        }
+    }
+
+    @Test
     void aMissingColumnIsNamedWithTheColumnsThereAre() {
         Path p = write(DataFormat.PARQUET);
         SparkInput.Spec spec = new SparkInput.Spec(
