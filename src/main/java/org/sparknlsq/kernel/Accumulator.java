@@ -85,6 +85,37 @@ public final class Accumulator implements Serializable {
         }
     }
 
+    /**
+     * Adds {@code n} points at once (NORMAL only): {@code cols[i·stride + b]} is entry i of the
+     * augmented row {@code [j | r]} of point b, and {@code costs[b]} its cost. The rank-n update
+     * forms each packed entry as a dot product over the n points in a local variable and adds it
+     * once: the same sums as n calls of {@link #add}, bracketed in groups of n (blocked rank-k
+     * update as in BLAS {@code dsyrk}), without a load and a store of every entry per point, which
+     * made the per-point update memory-bound.
+     */
+    public void addBatch(double[] cols, int stride, int n, double[] costs) {
+        if (kind != Kind.NORMAL) {
+            throw new IllegalStateException("addBatch is for NORMAL accumulators, this one is " + kind);
+        }
+        int q = p + 1;
+        int idx = 0;
+        for (int i = 0; i < q; i++) {
+            int ci = i * stride;
+            for (int j = i; j < q; j++) {
+                int cj = j * stride;
+                double s = 0;
+                for (int b = 0; b < n; b++) {
+                    s += cols[ci + b] * cols[cj + b];
+                }
+                packed[idx++] += s;
+            }
+        }
+        for (int b = 0; b < n; b++) {
+            addCost(costs[b]);
+        }
+        count += n;
+    }
+
     /** Records an invalid (non-finite) point at global index {@code index}; it is not added. */
     public void addInvalid(long index) {
         if (invalidCount == 0 || index < firstInvalidIndex) {

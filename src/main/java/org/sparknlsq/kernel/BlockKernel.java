@@ -14,6 +14,9 @@ public final class BlockKernel implements Serializable {
     /** Below this the robust Jacobian scale is clipped (scipy uses machine epsilon). */
     private static final double EPS = Math.ulp(1.0);
 
+    /** Points per blocked update of the normal equations: the columns stay in L1 (q·64·8 bytes). */
+    static final int BATCH = 64;
+
     private final CurveModel model;
     private final Loss loss;
     private final double fScale;
@@ -41,6 +44,11 @@ public final class BlockKernel implements Serializable {
         double[] row = new double[np + 1];
         double[] rho = new double[3];
         boolean withJac = acc.kind() != Accumulator.Kind.COST;
+        // NORMAL: rows are gathered column-wise, BATCH points at a time, for the blocked update
+        boolean batched = acc.kind() == Accumulator.Kind.NORMAL;
+        double[] cols = batched ? new double[BATCH * (np + 1)] : null;
+        double[] costs = batched ? new double[BATCH] : null;
+        int held = 0;
         boolean linear = loss == Loss.LINEAR;
         double c2 = fScale * fScale;
         for (int i = from; i < to; i++) {
@@ -77,7 +85,21 @@ public final class BlockKernel implements Serializable {
                 }
             }
             row[np] = r;
-            acc.add(row, pointCost);
+            if (batched) {
+                for (int j = 0; j <= np; j++) {
+                    cols[j * BATCH + held] = row[j];
+                }
+                costs[held] = pointCost;
+                if (++held == BATCH) {
+                    acc.addBatch(cols, BATCH, held, costs);
+                    held = 0;
+                }
+            } else {
+                acc.add(row, pointCost);
+            }
+        }
+        if (held > 0) {
+            acc.addBatch(cols, BATCH, held, costs);
         }
     }
 
