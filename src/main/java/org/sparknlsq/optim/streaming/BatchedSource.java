@@ -17,9 +17,10 @@ import org.sparknlsq.kernel.NormalEquationsSource;
  *   <li>{@link #evaluateBatch} reduces the batch's points in a fixed order, so the same batch and
  *       parameters always give the same bits. Merging the batch results in batch order equals
  *       {@link #evaluate} up to rounding (implementations may fold at a finer grain).
- *   <li>{@link #dataPasses()} counts whole passes over the data: a full {@link #evaluate} is one
- *       pass, and batch evaluations add up as {@code batchPointCount(b) / pointCount()} of a pass,
- *       rounded down to whole passes in the total. Callers that need the exact fraction compute it
+ *   <li>{@link #dataPasses()} counts full-data equivalents: the points visited by all
+ *       evaluations, full and batch, divided by {@link #pointCount()} and rounded up. A full
+ *       {@link #evaluate} adds exactly one; a batch evaluation adds its share
+ *       {@code batchPointCount(b) / pointCount()}. Callers that need the exact fraction compute it
  *       from {@link #batchPointCount}.
  * </ul>
  *
@@ -34,6 +35,9 @@ public interface BatchedSource extends NormalEquationsSource {
     /** Points in batch {@code b}, valid or not. */
     long batchPointCount(int b);
 
-    /** Evaluates the points of batch {@code b} at {@code p} (Not modified); counts as a data pass only over that batch. */
+    /**
+     * Evaluates the points of batch {@code b} at {@code p} (Not modified); counts as a data pass
+     * over that batch only, its share of a full pass in {@link #dataPasses()}.
+     */
     Accumulator evaluateBatch(int b, double[] p, Accumulator.Kind kind);
 }

@@ -9,8 +9,7 @@ package org.sparknlsq.optim.streaming;
  * @param relativeChange {@code (F* − cost)/F*}, with F* the best full cost before the epoch:
  *     positive for an improvement, NaN for an abandoned epoch
  * @param accepted whether the end point became the best point
- * @param damping the Marquardt damping μ the epoch's steps used
- * @param steps batch steps taken in the epoch
+ * @param damping the damping μ the epoch's steps used (relative to the diagonal of the full JᵀWJ)
+ * @param steps steps taken in the epoch: its opening full-data step and the batch steps
  */
-public record EpochRecord(
-        int epoch, double cost, double relativeChange, boolean accepted, double damping, int steps) {}
+public record EpochRecord(int epoch, double cost, double relativeChange, boolean accepted, double damping, int steps) {}

@@ -20,8 +20,8 @@ import org.sparknlsq.kernel.LocalSource;
  * {@link LocalSource} over the same blocks: the full objective is bit-identical to the one the
  * exact strategies see on that source.
  *
- * <p>Pass counting follows {@link BatchedSource}: a full evaluation is one pass, batch evaluations
- * add up as fractions of a pass, and {@link #dataPasses()} reports the total rounded down.
+ * <p>Pass counting follows {@link BatchedSource}: the points visited by all evaluations over the
+ * points in the data, rounded up, as the Spark source counts them.
  */
 public final class LocalBatchedSource implements BatchedSource {
     private final int parameterCount;
@@ -29,10 +29,10 @@ public final class LocalBatchedSource implements BatchedSource {
     private final LocalSource[] batches;
     private final long[] batchPoints;
     private final long points;
-    private final AtomicLong fullPasses = new AtomicLong();
-    private final AtomicLong batchPointsEvaluated = new AtomicLong();
+    private final AtomicLong pointsVisited = new AtomicLong();
 
-    private LocalBatchedSource(BlockKernel kernel, List<List<DataBlock>> batchBlocks, int chunkSize, ForkJoinPool pool) {
+    private LocalBatchedSource(
+            BlockKernel kernel, List<List<DataBlock>> batchBlocks, int chunkSize, ForkJoinPool pool) {
         if (batchBlocks.isEmpty()) {
             throw new IllegalArgumentException("a batched source needs at least one batch");
         }
@@ -137,7 +137,7 @@ public final class LocalBatchedSource implements BatchedSource {
 
     @Override
     public Accumulator evaluate(double[] p, Accumulator.Kind kind) {
-        fullPasses.incrementAndGet();
+        pointsVisited.addAndGet(points);
         return all.evaluate(p, kind);
     }
 
@@ -146,13 +146,14 @@ public final class LocalBatchedSource implements BatchedSource {
         if (b < 0 || b >= batches.length) {
             throw new IndexOutOfBoundsException("batch " + b + " of " + batches.length);
         }
-        batchPointsEvaluated.addAndGet(batchPoints[b]);
+        pointsVisited.addAndGet(batchPoints[b]);
         return batches[b].evaluate(p, kind);
     }
 
-    /** Full passes plus the batch evaluations' points over the total, rounded down. */
+    /** Points visited over the points in the data, rounded up. */
     @Override
     public long dataPasses() {
-        return fullPasses.get() + (points == 0 ? 0 : batchPointsEvaluated.get() / points);
+        long visited = pointsVisited.get();
+        return points == 0 ? 0 : (visited + points - 1) / points;
     }
 }

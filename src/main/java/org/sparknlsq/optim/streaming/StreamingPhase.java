@@ -3,6 +3,7 @@ package org.sparknlsq.optim.streaming;
 import java.util.ArrayList;
 import java.util.List;
 import org.sparknlsq.kernel.Accumulator;
+import org.sparknlsq.kernel.SourceCancelledException;
 import org.sparknlsq.optim.FitMonitor;
 import org.sparknlsq.optim.IterationRecord;
 import org.sparknlsq.problem.FitProblem;
@@ -10,14 +11,11 @@ import org.sparknlsq.robust.NumericalException;
 import org.sparknlsq.robust.NumericalException.DetectionPoint;
 
 /**
- * The epochs of one STREAMING fit: batch steps from the accumulated information, each epoch judged
- * on the full objective, and the best point kept. The algorithm is described on {@link
+ * The epochs of one STREAMING fit: steps from the accumulated information, each epoch judged on
+ * the full objective, and the best point kept. The algorithm is described on {@link
  * StreamingFitter}; this class holds its state and counters. One instance per fit.
  */
 final class StreamingPhase {
-    /** Factor by which the damping falls after a good epoch and rises after a bad one. */
-    static final double DAMPING_FACTOR = 10.0;
-
     /** Below machine epsilon relative to the diagonal the damping vanishes in the sum anyway. */
     static final double MIN_DAMPING = Math.ulp(1.0);
 
@@ -31,12 +29,21 @@ final class StreamingPhase {
     private final InformationFilter filter;
     private final List<EpochRecord> history = new ArrayList<>();
 
+    /** The current iterate; a fresh array after every step, never aliased with {@link #best}. */
     private double[] x;
+
     private double[] best;
     private double bestCost;
+    private long bestCount;
     private double startCost;
+    /** JᵀWJ and JᵀWr of the full data at the best point. */
     private double[] full;
+
+    private double[] fullGradient;
     private double mu;
+    /** Nielsen's factor ν: doubles with every consecutive rejected epoch. */
+    private double muGrowth = 2.0;
+
     private int epochs;
     private int evaluations;
     private long batches;
@@ -45,6 +52,7 @@ final class StreamingPhase {
     private int epochsRejected;
     private double passes;
     private StreamingResult.Stop stop;
+    private boolean sourceCancelled;
 
     StreamingPhase(FitProblem problem, BatchedSource source, StreamingOptions options, FitMonitor monitor) {
         this.problem = problem;
@@ -61,31 +69,46 @@ final class StreamingPhase {
         this.filter = new InformationFilter(p);
     }
 
-    /** Runs the epochs; afterwards the getters describe them. */
+    /**
+     * Runs the epochs; afterwards the getters describe them. A source cancelled during the start
+     * pass throws {@link SourceCancelledException} (there is no point to return yet); cancelled
+     * later, it ends the phase with USER_ABORT.
+     */
     void run() {
-        start();
-        double priorWeight = 1.0 / source.batchCount();
-        for (int e = 1; e <= options.maxEpochs(); e++) {
-            epochs = e;
-            if (!epoch(e, priorWeight)) {
-                stop = StreamingResult.Stop.USER_ABORT;
-                return;
-            }
-            EpochRecord last = history.get(history.size() - 1);
-            if (Math.abs(last.relativeChange()) < options.costTolerance()) {
-                stop = StreamingResult.Stop.COST_TOLERANCE;
-                return;
-            }
+        if (start()) {
+            stop = StreamingResult.Stop.COST_TOLERANCE;
+            return;
         }
-        stop = StreamingResult.Stop.MAX_EPOCHS;
+        double priorWeight = 1.0 / source.batchCount();
+        try {
+            for (int e = 1; e <= options.maxEpochs(); e++) {
+                epochs = e;
+                Boolean converged = epoch(e, priorWeight);
+                if (converged == null) {
+                    stop = StreamingResult.Stop.USER_ABORT;
+                    return;
+                }
+                if (converged) {
+                    stop = StreamingResult.Stop.COST_TOLERANCE;
+                    return;
+                }
+            }
+            stop = StreamingResult.Stop.MAX_EPOCHS;
+        } catch (SourceCancelledException e) {
+            // as in CurveFitter: the interrupted pass gave nothing, and the best point stands
+            sourceCancelled = true;
+            stop = StreamingResult.Stop.USER_ABORT;
+        }
     }
 
     /**
-     * One full pass at the start: its cost is the baseline of the best-point rule and its
-     * information the first epoch's prior and damping scale. A start that is not finite is an
-     * error, as in the exact strategies.
+     * One full pass at the start: its cost is the baseline of the best-point rule, and its sums
+     * give the first epoch's opening step, prior and damping scale. A start that is not finite is
+     * an error, as in the exact strategies.
+     *
+     * @return true if the start is already converged (see {@link #nothingLeftToGain})
      */
-    private void start() {
+    private boolean start() {
         double[] x0 = new double[p];
         for (int i = 0; i < p; i++) {
             x0[i] = InformationFilter.strictlyInside(problem.start()[i], lower[i], upper[i]);
@@ -104,23 +127,47 @@ final class StreamingPhase {
                     new double[] {a.cost()});
         }
         full = a.normalMatrix();
+        fullGradient = a.gradient();
         NumericalException.requireFinite(full, DetectionPoint.GRADIENT, "the normal matrix JᵀWJ at the start");
+        NumericalException.requireFinite(fullGradient, DetectionPoint.GRADIENT, "the gradient JᵀWr at the start");
         x = x0;
         best = x0.clone();
         startCost = a.cost();
         bestCost = startCost;
+        bestCount = a.count();
         mu = options.initialDamping();
+        return nothingLeftToGain();
     }
 
     /**
-     * One epoch: a step after every batch, then the judgement on the full objective.
-     *
-     * @return false if the monitor cancelled the fit
+     * True when the bounded Gauss–Newton step of the full data from the best point predicts a
+     * relative cost reduction below {@code costTolerance}: another epoch could only change the
+     * cost by less than the tolerance, so the exact phase takes over without spending one to
+     * find out.
      */
-    private boolean epoch(int e, double priorWeight) {
+    private boolean nothingLeftToGain() {
+        double gain = InformationFilter.gaussNewtonGain(full, fullGradient, best, lower, upper);
+        return !(gain >= options.costTolerance() * bestCost);
+    }
+
+    /**
+     * One epoch: the full-data step from the best point, a step after every batch, then the
+     * judgement on the full objective. The judging pass accumulates the normal equations, not just
+     * the cost: the same pass then gives the next epoch's opening step, prior and convergence test.
+     *
+     * @return whether the streaming phase has converged, or null if the monitor cancelled the fit
+     */
+    private Boolean epoch(int e, double priorWeight) {
         double epochDamping = mu;
         filter.startEpoch(full, priorWeight);
         int steps = 0;
+        double[] opening = filter.fullStep(x, fullGradient, mu, lower, upper);
+        x = plus(x, opening);
+        stepsTaken++;
+        steps++;
+        if (!record(bestCost, filter.scaledGradientNorm(fullGradient), filter.scaledNorm(opening), true)) {
+            return null;
+        }
         for (int b = 0; b < source.batchCount(); b++) {
             Accumulator acc = source.evaluateBatch(b, x, Accumulator.Kind.NORMAL);
             batches++;
@@ -131,46 +178,77 @@ final class StreamingPhase {
             if (!finite(acc, normal, g)) {
                 // the step that led here is undone, and with it the epoch: back to the best point
                 stepsRejected++;
-                x = best.clone();
-                mu *= DAMPING_FACTOR;
-                epochsRejected++;
+                reject();
                 history.add(new EpochRecord(e, Double.NaN, Double.NaN, false, epochDamping, steps));
-                return record(acc.cost(), 0.0, 0.0, false);
+                return record(acc.cost(), 0.0, 0.0, false) ? Boolean.FALSE : null;
             }
             if (acc.count() == 0) {
                 continue;
             }
             filter.add(normal, options.forgettingFactor());
-            double[] delta = filter.step(x, g, mu, lower, upper);
-            double[] next = new double[p];
-            for (int i = 0; i < p; i++) {
-                next[i] = x[i] + delta[i];
-            }
-            x = next;
+            double[] delta = filter.batchStep(x, g, mu, lower, upper);
+            x = plus(x, delta);
             stepsTaken++;
             steps++;
             if (!record(acc.cost(), filter.scaledGradientNorm(g), filter.scaledNorm(delta), true)) {
-                return false;
+                return null;
             }
         }
-        Accumulator c = source.evaluate(x, Accumulator.Kind.COST);
+        Accumulator c = source.evaluate(x, Accumulator.Kind.NORMAL);
         evaluations++;
         passes += 1.0;
-        double cost = c.invalidCount() == 0 && c.count() > 0 ? c.cost() : Double.NaN;
+        double[] cNormal = c.normalMatrix();
+        double[] cGradient = c.gradient();
+        double cost = finite(c, cNormal, cGradient) && c.count() > 0 ? c.cost() : Double.NaN;
         double rel = relativeChange(bestCost, cost);
         boolean accepted = cost < bestCost;
         if (accepted) {
+            accept(cost);
             best = x.clone();
             bestCost = cost;
-            full = filter.epochInformation();
-            mu = Math.max(mu / DAMPING_FACTOR, MIN_DAMPING);
+            bestCount = c.count();
+            full = cNormal;
+            fullGradient = cGradient;
         } else {
-            x = best.clone();
-            mu *= DAMPING_FACTOR;
-            epochsRejected++;
+            reject();
         }
         history.add(new EpochRecord(e, cost, rel, accepted, epochDamping, steps));
-        return true;
+        return Math.abs(rel) < options.costTolerance() || (accepted && nothingLeftToGain());
+    }
+
+    /**
+     * Damping after an epoch that lowered the full cost to {@code cost}, by the gain ratio ρ of the
+     * epoch's displacement, measured against the quadratic model of the full data at the epoch's
+     * start: {@code μ ← μ·max(1/3, 1 − (2ρ − 1)³)} (Nielsen 1999; Madsen, Nielsen &amp; Tingleff
+     * 2004, "Methods for non-linear least squares problems", §3.2). A plain ÷10/×10 rule made the
+     * damping alternate between a value that fails and one that succeeds on x-sorted data.
+     */
+    private void accept(double cost) {
+        double[] displacement = new double[p];
+        for (int i = 0; i < p; i++) {
+            displacement[i] = x[i] - best[i];
+        }
+        double predicted = InformationFilter.predictedReduction(full, fullGradient, displacement);
+        double rho = predicted > 0 ? (bestCost - cost) / predicted : 1.0;
+        double t = 2 * rho - 1;
+        mu = Math.max(mu * Math.max(1.0 / 3, 1 - t * t * t), MIN_DAMPING);
+        muGrowth = 2.0;
+    }
+
+    /** Back to the best point after a failed epoch; μ ← μ·ν, ν ← 2ν (Nielsen 1999). */
+    private void reject() {
+        x = best.clone();
+        mu *= muGrowth;
+        muGrowth *= 2;
+        epochsRejected++;
+    }
+
+    private static double[] plus(double[] a, double[] b) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i] + b[i];
+        }
+        return r;
     }
 
     private static boolean finite(Accumulator acc, double[] normal, double[] g) {
@@ -199,14 +277,13 @@ final class StreamingPhase {
     }
 
     /**
-     * Reports a batch step to the monitor. The record's fields, for a streaming step: iteration =
-     * steps taken so far, evaluations = full and batch evaluations so far, cost = the cost of the
-     * batch just evaluated (not of the full data), gradientNorm = ‖D⁻¹g_b‖∞, stepNorm = ‖D·δ‖₂,
-     * radius = the Marquardt damping μ.
+     * Reports a step to the monitor: iteration = steps taken so far, evaluations = full and batch
+     * evaluations so far, cost = the cost of the batch just evaluated (for an epoch's opening step,
+     * the full cost at the best point), gradientNorm = ‖D⁻¹g‖∞ of that gradient, stepNorm =
+     * ‖D·δ‖₂, radius = the damping μ.
      */
-    private boolean record(double batchCost, double gNorm, double stepNorm, boolean accepted) {
-        IterationRecord r =
-                new IterationRecord((int) stepsTaken, evaluations, batchCost, gNorm, stepNorm, mu, accepted);
+    private boolean record(double cost, double gNorm, double stepNorm, boolean accepted) {
+        IterationRecord r = new IterationRecord((int) stepsTaken, evaluations, cost, gNorm, stepNorm, mu, accepted);
         return monitor.onIteration(r);
     }
 
@@ -222,8 +299,18 @@ final class StreamingPhase {
         return bestCost;
     }
 
+    /** Valid points in the last full evaluation at the best point. */
+    long bestCount() {
+        return bestCount;
+    }
+
     StreamingResult.Stop stop() {
         return stop;
+    }
+
+    /** Whether the phase ended because the source cancelled a pass (no further pass is possible). */
+    boolean sourceCancelled() {
+        return sourceCancelled;
     }
 
     int epochs() {

@@ -14,13 +14,15 @@ import org.sparknlsq.optim.FitResult;
  *   <li>{@code fit} is the exact phase's result with two fields describing the whole fit:
  *       {@code initialCost} is the full cost at the problem's start parameters, and {@code
  *       fitSeconds} the wall time of both phases. Its {@code dataPasses} is the source's counter
- *       (whole passes of both phases, rounded down as {@link BatchedSource} specifies), its {@code
- *       history} holds the exact phase's iterations, and its strategy is STREAMING.
+ *       (full-data equivalents of both phases, rounded up as {@link BatchedSource} specifies),
+ *       its {@code history} holds the exact phase's iterations, and its strategy is STREAMING.
  *   <li>{@code fit.parameters()} is never worse, on the full objective, than the best epoch-end
  *       point or the start, beyond the rounding noise {@link FitResult} allows its polish.
  *   <li>{@code streamingPasses} counts full-data equivalents exactly: the start pass, each batch
  *       evaluation as its share of the points, and each epoch-end judgement. {@code exactPasses}
- *       counts the exact phase's passes (its evaluations, polish and covariance pass).
+ *       counts the exact phase's passes (its evaluations, polish and covariance pass). The
+ *       judging pass of an epoch accumulates the normal equations, so it counts as a full pass
+ *       like any other.
  * </ul>
  *
  * @param fit the final result (after the exact phase, or the summary at the best point if the
@@ -28,7 +30,7 @@ import org.sparknlsq.optim.FitResult;
  * @param stop why the streaming phase ended
  * @param epochs epochs started (an epoch cancelled midway counts)
  * @param batchesProcessed batch evaluations
- * @param stepsTaken batch steps applied
+ * @param stepsTaken steps applied: each epoch's opening full-data step and its batch steps
  * @param stepsRejected steps undone because the next batch was not finite at the point they led to
  * @param epochsRejected epochs whose end point did not lower the best full cost, or that were
  *     abandoned after a rejected step; each sent the iterate back to the best point
@@ -55,11 +57,14 @@ public record StreamingResult(
 
     /** Why the streaming phase ended. */
     public enum Stop {
-        /** An epoch changed the full cost by less than {@code costTolerance} relative. */
+        /**
+         * An epoch changed the full cost by less than {@code costTolerance} relative, or the full
+         * Gauss–Newton step from the best point predicted less than that.
+         */
         COST_TOLERANCE,
         /** {@code maxEpochs} epochs ran. */
         MAX_EPOCHS,
-        /** The monitor cancelled the fit; no exact phase ran. */
+        /** The monitor cancelled the fit, or the source cancelled a pass; no exact phase ran. */
         USER_ABORT
     }
 
