@@ -1,6 +1,7 @@
 package org.sparknlsq.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -153,6 +154,12 @@ final class BenchData {
         } while (System.nanoTime() < end);
         System.err.printf(java.util.Locale.ROOT, "machine busy (other processes): %.2f cores%n", busy);
         return busy;
+    }
+
+    /** CPU time of this whole process (every thread, GC and JIT included), in nanoseconds. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Peak resident set size of this process in bytes (VmHWM), or -1 where /proc is missing. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -248,7 +247,7 @@ public final class FitVsScipy {
         }
     }
 
-    private static void annotate(LocalSource source, ObjectNode run) {
+    static void annotate(LocalSource source, ObjectNode run) {
         double[] p = toArray(run.get("parameters"));
         Accumulator a = source.evaluate(p, Accumulator.Kind.NORMAL);
         double[] g = a.gradient();
@@ -270,7 +269,7 @@ public final class FitVsScipy {
         return m;
     }
 
-    private static double maxRelDiff(JsonNode a, JsonNode b) {
+    static double maxRelDiff(JsonNode a, JsonNode b) {
         double m = 0;
         for (int i = 0; i < a.size(); i++) {
             double x = a.get(i).asDouble();
@@ -289,7 +288,7 @@ public final class FitVsScipy {
     }
 
     /** Runs a command, passes its stderr through, and parses the last line of its stdout as JSON. */
-    private static JsonNode runJson(List<String> cmd) throws IOException, InterruptedException {
+    static JsonNode runJson(List<String> cmd) throws IOException, InterruptedException {
         Process proc = new ProcessBuilder(cmd)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
@@ -346,11 +345,11 @@ public final class FitVsScipy {
         double bestCpu = Double.NaN;
         for (int r = 0; r <= repeats; r++) {
             long m0 = BenchData.machineBusyNanos();
-            long c0 = processCpuNanos();
+            long c0 = BenchData.processCpuNanos();
             long t0 = System.nanoTime();
             FitResult res = CurveFitter.fit(problem, data, options);
             double wall = (System.nanoTime() - t0) / 1e9;
-            double cpu = (processCpuNanos() - c0) / 1e9;
+            double cpu = (BenchData.processCpuNanos() - c0) / 1e9;
             double machine = (BenchData.machineBusyNanos() - m0) / 1e9;
             walls.add(wall);
             cpus.add(cpu);
@@ -394,10 +393,5 @@ public final class FitVsScipy {
                     .add(h.accepted());
         }
         return o;
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
     }
 }

@@ -1,7 +1,6 @@
 package org.sparknlsq.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -166,18 +165,13 @@ public class KernelBenchmark {
     @Benchmark
     public Accumulator pass(CpuCounters counters) {
         long m0 = BenchData.machineBusyNanos();
-        long cpu0 = processCpuNanos();
+        long cpu0 = BenchData.processCpuNanos();
         long t0 = System.nanoTime();
         Accumulator a = source.evaluate(parameters, kind);
         counters.wallNanos += System.nanoTime() - t0;
-        counters.cpuNanos += processCpuNanos() - cpu0;
+        counters.cpuNanos += BenchData.processCpuNanos() - cpu0;
         counters.machineNanos += BenchData.machineBusyNanos() - m0;
         return a;
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
     }
 
     /** Runs the three model classes, interleaved, through BlockKernel until C2 has compiled it. */

@@ -114,42 +114,12 @@ public final class KernelHeadroom {
     }
 
     private static double fusedNormal(double[] p, double[] x, double[] y) {
-        double a = p[0];
-        double b = p[1];
-        double c = p[2];
-        double s00 = 0, s01 = 0, s02 = 0, s03 = 0, s11 = 0, s12 = 0, s13 = 0, s22 = 0, s23 = 0, s33 = 0;
-        double cost = 0;
-        double comp = 0;
-        long count = 0;
-        long invalid = 0;
-        for (int i = 0; i < x.length; i++) {
-            double xv = x[i];
-            double ex = Math.exp(-b * xv);
-            double ae = a * ex;
-            double j0 = ex;
-            double j1 = -xv * ae;
-            double j2 = 1.0;
-            double r = ae + c - y[i];
-            if (!Double.isFinite(r + j0 + j1)) {
-                invalid++;
-                continue;
-            }
-            double pc = 0.5 * r * r;
-            double t = cost + pc;
-            comp += Math.abs(cost) >= Math.abs(pc) ? (cost - t) + pc : (pc - t) + cost;
-            cost = t;
-            count++;
-            s00 += j0 * j0;
-            s01 += j0 * j1;
-            s02 += j0 * j2;
-            s03 += j0 * r;
-            s11 += j1 * j1;
-            s12 += j1 * j2;
-            s13 += j1 * r;
-            s22 += j2 * j2;
-            s23 += j2 * r;
-            s33 += r * r;
+        double[] out = new double[FusedLimit.OUT];
+        FusedLimit.accumulate(p, x, y, 0, y.length, out);
+        double s = 0;
+        for (double v : out) {
+            s += v;
         }
-        return cost + comp + s00 + s01 + s02 + s03 + s11 + s12 + s13 + s22 + s23 + s33 + count + invalid;
+        return s;
     }
 }
