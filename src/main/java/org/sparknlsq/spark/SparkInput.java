@@ -302,9 +302,9 @@ public final class SparkInput {
 
     /**
      * Rows of at most this many points make one segment, so a task holds a bounded amount of data
-     * (about 24 MB with sigma) however large its file split: the reader runs in small executors.
+     * (about 6 MB with sigma) however large its file split: the reader runs in small executors.
      */
-    static final int SEGMENT_POINTS = 1 << 20;
+    static final int SEGMENT_POINTS = 1 << 18;
 
     private static Function2<Integer, Iterator<Row>, Iterator<Segment>> toSegments(RowLayout l) {
         return (partition, rows) -> new SegmentReader(l, partition, rows);
@@ -447,7 +447,9 @@ public final class SparkInput {
      * (see the class comment).
      */
     static Loaded order(JavaSparkContext jsc, JavaRDD<Segment> segments, Spec spec, LevelChoice choice) {
-        segments.persist(StorageLevel.MEMORY_AND_DISK());
+        // Read once, used twice (sizes, then the shuffle); on disk, so loading takes no storage
+        // memory from a small executor.
+        segments.persist(StorageLevel.DISK_ONLY());
         try {
             List<Info> infos = new ArrayList<>(segments.map(Segment::info).collect());
             infos.sort(Comparator.comparing(Info::file)

@@ -8,6 +8,12 @@ import org.apache.spark.sql.SparkSession;
  * --master} (default {@code local[*]}, the embedded default), and a local master binds to
  * 127.0.0.1 unless {@code spark.driver.host} is set, so a laptop's external interface is never
  * opened. Spark's own console progress bar is off: the command prints its own progress line.
+ *
+ * <p>{@code spark.serializer.objectStreamReset} is 1 (Spark's default is 100): Java serialization
+ * keeps every object written since the last reset alive, and the records of this job are blocks of
+ * up to 262,144 points (6 MB), so with the default a task writing a file split to disk or to a
+ * shuffle held a hundred of them at once, and a 512 MB executor ran out of heap loading 100M
+ * points. Set the same in a SparkSession of your own when executors are small.
  */
 public final class SparkSessions {
     public static final String DEFAULT_MASTER = "local[*]";
@@ -25,6 +31,9 @@ public final class SparkSessions {
         }
         if (System.getProperty("spark.ui.showConsoleProgress") == null) {
             b.config("spark.ui.showConsoleProgress", "false");
+        }
+        if (System.getProperty("spark.serializer.objectStreamReset") == null) {
+            b.config("spark.serializer.objectStreamReset", "1");
         }
         return b.getOrCreate();
     }
