@@ -1,0 +1,146 @@
+package org.sparknlsq.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.sparknlsq.cli.Main;
+import org.sparknlsq.io.Location;
+
+/**
+ * A real HDFS (MiniDFSCluster: a NameNode and a DataNode in this JVM): results written there
+ * atomically, and a whole fit that reads its data from HDFS and writes its result back.
+ */
+class HdfsTest {
+    private static final SparkSession SPARK = TestSpark.session();
+    private static MiniDFSCluster cluster;
+    private static String root;
+
+    @BeforeAll
+    static void startHdfs() throws Exception {
+        Configuration conf = new Configuration();
+        Path base = Path.of(
+                System.getProperty("project.build.directory", "target"),
+                "minidfs-" + ProcessHandle.current().pid());
+        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toAbsolutePath().toString());
+        conf.setInt("dfs.replication", 1);
+        conf.setInt("ipc.client.connect.max.retries", 1);
+        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+        cluster.waitActive();
+        root = "hdfs://127.0.0.1:" + cluster.getNameNodePort();
+    }
+
+    @AfterAll
+    static void stopHdfs() {
+        if (cluster != null) {
+            cluster.shutdown(true);
+        }
+    }
+
+    private static String read(FileSystem fs, String uri) throws Exception {
+        try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(uri))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aResultIsReplacedWholeAndNoTemporaryFileIsLeft() throws Exception {
+        Configuration conf = cluster.getConfiguration(0);
+        FileSystem fs = cluster.getFileSystem();
+        String uri = root + "/results/r.json";
+        fs.mkdirs(new org.apache.hadoop.fs.Path(root + "/results"));
+        Location target = Location.of(uri);
+        assertTrue(!target.local());
+        target.write(conf, out -> out.write("{\"v\": 1}\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("{\"v\": 1}\n", read(fs, uri));
+        target.write(conf, out -> out.write("{\"v\": 2}\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("{\"v\": 2}\n", read(fs, uri), "the rename replaces the old result");
+        IOException failed = assertThrows(
+                IOException.class,
+                () -> target.write(conf, out -> {
+                    out.write("{\"v\": 3, partial".getBytes(StandardCharsets.UTF_8));
+                    throw new IOException("the writer failed half way");
+                }));
+        assertEquals("the writer failed half way", failed.getMessage());
+        assertEquals("{\"v\": 2}\n", read(fs, uri), "a failed write leaves the previous result");
+        FileStatus[] files = fs.listStatus(new org.apache.hadoop.fs.Path(root + "/results"));
+        assertEquals(
+                List.of("r.json"),
+                Arrays.stream(files).map(f -> f.getPath().getName()).toList(),
+                "no temp files");
+    }
+
+    @Test
+    void aFitReadsFromHdfsAndWritesItsResultThere() throws Exception {
+        String data = root + "/data/decay.parquet";
+        Main.run(
+                System.out,
+                System.err,
+                "generate",
+                "--model",
+                "a*exp(-b*x)+c",
+                "--params",
+                "a=3,b=1.3,c=0.5",
+                "--x-range",
+                "0:5",
+                "--n",
+                "30000",
+                "--noise",
+                "0.02",
+                "--partitions",
+                "3",
+                "--out",
+                data);
+        String result = root + "/results/fit.json";
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                "fit",
+                "--data",
+                data,
+                "--x",
+                "x",
+                "--y",
+                "y",
+                "--sigma",
+                "sigma",
+                "--model",
+                "a*exp(-b*x)+c",
+                "--params",
+                "a=1,b=1,c=0",
+                "--strategy",
+                "large",
+                "--partitions",
+                "4",
+                "--output",
+                result);
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        JsonNode j = new ObjectMapper().readTree(read(cluster.getFileSystem(), result));
+        assertEquals("LARGE", j.get("strategy").asText());
+        assertEquals(30_000, j.get("n_points").asLong());
+        assertEquals(data, j.get("data").asText());
+        assertEquals(
+                1.3,
+                j.get("parameters").get("b").asDouble(),
+                5 * j.get("uncertainties").get("b").asDouble());
+    }
+}
