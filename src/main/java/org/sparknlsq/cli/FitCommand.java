@@ -30,6 +30,7 @@ import org.sparknlsq.optim.FitOptions;
 import org.sparknlsq.optim.FitResult;
 import org.sparknlsq.optim.Method;
 import org.sparknlsq.optim.ProgressListener;
+import org.sparknlsq.optim.streaming.StreamingOptions;
 import org.sparknlsq.problem.FitProblem;
 import org.sparknlsq.problem.Loss;
 import org.sparknlsq.robust.NumericalException;
@@ -224,6 +225,21 @@ final class FitCommand implements Callable<Integer> {
     long batchPoints;
 
     @Option(
+            names = "--max-epochs",
+            defaultValue = "10",
+            paramLabel = "N",
+            description = "STREAMING: most epochs before the exact polish (default ${DEFAULT-VALUE}).")
+    int maxEpochs;
+
+    @Option(
+            names = "--forgetting-factor",
+            defaultValue = "1.0",
+            paramLabel = "L",
+            description = "STREAMING: weight in (0, 1] of earlier batches' information within an epoch "
+                    + "(default ${DEFAULT-VALUE}: none forgotten).")
+    double forgettingFactor;
+
+    @Option(
             names = "--validate",
             description = "Also fit the same points with STANDARD on the driver and report the largest relative "
                     + "parameter difference (the side-by-side check of a migration).")
@@ -259,6 +275,7 @@ final class FitCommand implements Callable<Integer> {
         FitProblem problem = problem(xColumns);
         FitOptions options = options(problem.model().parameterNames());
         Strategy requested = parse("--strategy", () -> Strategy.parse(strategy));
+        streamingOptions();
         DataFormat fmt = format != null
                 ? parse("--format", () -> DataFormat.parse(format))
                 : parse("--data", () -> DataFormat.infer(data));
@@ -380,6 +397,7 @@ final class FitCommand implements Callable<Integer> {
         SparkSession spark = SparkSessions.getOrCreate(master);
         ConsoleProgress console = showProgress ? new ConsoleProgress(System.err) : null;
         SparkFitter.Options so = SparkFitter.Options.defaults()
+                .withStreaming(streamingOptions())
                 .withStrategy(requested)
                 .withBatchPoints(batchPoints)
                 .withValidation(validate)
@@ -447,6 +465,19 @@ final class FitCommand implements Callable<Integer> {
                 r.fit().fitSeconds(),
                 diagnostics,
                 spark.sparkContext()::hadoopConfiguration);
+    }
+
+    /** The STREAMING options; every violation reported at once, with the option names. */
+    private StreamingOptions streamingOptions() {
+        StreamingOptions streaming =
+                StreamingOptions.defaults().withMaxEpochs(maxEpochs).withForgettingFactor(forgettingFactor);
+        List<String> problems = streaming.validate();
+        if (!problems.isEmpty()) {
+            throw CliException.config(String.join("; ", problems)
+                    .replaceAll("\\bmaxEpochs\\b", "--max-epochs")
+                    .replaceAll("\\bforgettingFactor\\b", "--forgetting-factor"));
+        }
+        return streaming;
     }
 
     private boolean showProgress() {

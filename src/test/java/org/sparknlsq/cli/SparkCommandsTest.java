@@ -120,4 +120,29 @@ class SparkCommandsTest {
         assertEquals(1, r.errLines().size(), r.err());
         assertTrue(r.err().contains("column 't' is missing (columns: x, y, sigma)"), r.err());
     }
+
+    @Test
+    void badStreamingOptionsAreAllReportedBeforeAnyData() {
+        Cli.Run r = Cli.run(
+                "fit",
+                "--data",
+                "/nonexistent/never-read.parquet",
+                "--x",
+                "x",
+                "--y",
+                "y",
+                "--model",
+                "a*x",
+                "--params",
+                "a=1",
+                "--strategy",
+                "streaming",
+                "--max-epochs",
+                "0",
+                "--forgetting-factor",
+                "1.5");
+        assertEquals(ExitCode.CONFIG_ERROR.code(), r.code(), r.err());
+        assertTrue(r.err().contains("--max-epochs must be >= 1, got 0"), r.err());
+        assertTrue(r.err().contains("--forgetting-factor must be in (0, 1], got 1.5"), r.err());
+    }
 }
