@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -272,7 +273,7 @@ final class FitCommand implements Callable<Integer> {
         String yColumn = column("--y", y);
         String sigmaColumn = sigma == null ? null : column("--sigma", sigma);
         BadRecordPolicy policy = parse("--bad-records", () -> BadRecordPolicy.parse(badRecords));
-        FitProblem problem = problem(xColumns);
+        FitProblem problem = problem(variableNames(xColumns));
         FitOptions options = options(problem.model().parameterNames());
         Strategy requested = parse("--strategy", () -> Strategy.parse(strategy));
         streamingOptions();
@@ -524,6 +525,23 @@ final class FitCommand implements Callable<Integer> {
             at += b.size();
         }
         return new DataBlock(x, y, s, k, 0);
+    }
+
+    /**
+     * The model's names for the x columns: an HDF5 dataset path such as {@code /scan/t} is
+     * called by its last component ({@code t}) in the expression; other names are used as given.
+     */
+    static List<String> variableNames(List<String> columns) {
+        List<String> names = new ArrayList<>();
+        for (String c : columns) {
+            String name = c.substring(c.lastIndexOf('/') + 1);
+            if (names.contains(name)) {
+                throw CliException.config("--x: columns " + columns + " give the model the variable '" + name
+                        + "' twice; rename a dataset");
+            }
+            names.add(name);
+        }
+        return names;
     }
 
     /** The model, start values, bounds and loss; all option errors are exit 2. */

@@ -3,7 +3,11 @@ package org.sparknlsq.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +19,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparknlsq.cli.Main;
 import org.sparknlsq.io.BadRecordPolicy;
 import org.sparknlsq.io.DataFormat;
 import org.sparknlsq.kernel.DataBlock;
@@ -92,5 +97,40 @@ class SparkHdf5Test {
         assertEquals(7, r.partitions());
         assertEquals(N, r.fit().points());
         SparkEngineTest.assertSameFit(local, r.fit(), 1e-10);
+    }
+
+    @Test
+    void theCommandLineNamesHdf5VariablesByTheLastPathComponent() throws Exception {
+        Path out = dir.resolve("fit.json");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                "fit",
+                "--data",
+                dir.resolve("scan.h5").toString(),
+                "--x",
+                "/scan/t",
+                "--y",
+                "/scan/g2",
+                "--sigma",
+                "/scan/err",
+                "--model",
+                "a*exp(-b*t)+c",
+                "--params",
+                "a=1,b=1,c=0",
+                "--strategy",
+                "large",
+                "--partitions",
+                "5",
+                "--output",
+                out.toString());
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        JsonNode j = new ObjectMapper().readTree(out.toFile());
+        assertEquals(N, j.get("n_points").asLong());
+        assertEquals(5, j.get("diagnostics").get("partitions").asInt());
+        FitResult local =
+                CurveFitter.fit(FitProblem.of(BuiltinModels.exponentialDecay(), 1, 1, 0), DATA, FitOptions.defaults());
+        assertEquals(local.parameter("b"), j.get("parameters").get("b").asDouble(), 1e-10 * local.parameter("b"));
     }
 }
