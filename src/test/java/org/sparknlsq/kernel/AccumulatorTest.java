@@ -8,6 +8,7 @@ import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sparknlsq.model.CurveModel;
 import org.sparknlsq.problem.Loss;
 
@@ -117,6 +118,35 @@ class AccumulatorTest {
         int last = Accumulator.packedIndex(4, 3, 3);
         double rPerp = q.packed()[last];
         assertTrue(rPerp * rPerp <= 2 * n.cost() * (1 + 1e-12));
+    }
+
+    @ParameterizedTest(name = "p = {0}")
+    @ValueSource(ints = {1, 2, 3, 4, 7})
+    void aBatchOfRowsEqualsTheSameRowsAddedOneByOne(int p) {
+        Random r = new Random(p);
+        int n = 61;
+        int q = p + 1;
+        double[] cols = new double[q * 64];
+        double[] costs = new double[64];
+        Accumulator oneByOne = new Accumulator(Accumulator.Kind.NORMAL, p);
+        for (int b = 0; b < n; b++) {
+            double[] row = new double[q];
+            for (int j = 0; j < q; j++) {
+                row[j] = r.nextGaussian() * Math.pow(10, j - 2);
+                cols[j * 64 + b] = row[j];
+            }
+            costs[b] = 0.5 * row[p] * row[p];
+            oneByOne.add(row, costs[b]);
+        }
+        Accumulator batch = new Accumulator(Accumulator.Kind.NORMAL, p);
+        batch.addBatch(cols, 64, n, costs);
+        assertEquals(oneByOne.count(), batch.count());
+        assertEquals(oneByOne.cost(), batch.cost(), 0.0, "costs are added one by one in both");
+        double[] a = oneByOne.packed();
+        double[] b = batch.packed();
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i], b[i], 1e-14 * Math.abs(a[i]) + 1e-300, "packed entry " + i);
+        }
     }
 
     @Test
