@@ -266,8 +266,21 @@ final class FitCommand implements Callable<Integer> {
             Map<String, Object> diagnostics,
             Supplier<Configuration> hadoop) {}
 
+    /** The SparkSession of a fit on Spark, stopped at the end if this command created it. */
+    private SparkSessions.Owned session;
+
     @Override
     public Integer call() {
+        try {
+            return run();
+        } finally {
+            if (session != null) {
+                session.close();
+            }
+        }
+    }
+
+    private Integer run() {
         long t0 = System.nanoTime();
         List<String> xColumns = ParameterArgs.columns("--x", x);
         String yColumn = column("--y", y);
@@ -395,7 +408,8 @@ final class FitCommand implements Callable<Integer> {
             Strategy requested,
             boolean showProgress,
             CsvData csv) {
-        SparkSession spark = SparkSessions.getOrCreate(master);
+        session = SparkSessions.open(master);
+        SparkSession spark = session.session();
         ConsoleProgress console = showProgress ? new ConsoleProgress(System.err) : null;
         SparkFitter.Options so = SparkFitter.Options.defaults()
                 .withStreaming(streamingOptions())

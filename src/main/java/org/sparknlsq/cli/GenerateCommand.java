@@ -121,23 +121,25 @@ final class GenerateCommand implements Callable<Integer> {
         if (partitions < 0) {
             throw CliException.config("--partitions: expected 0 (Spark's parallelism) or more, got " + partitions);
         }
-        SparkSession spark = SparkSessions.getOrCreate(master);
-        int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
-        StructType schema = new StructType().add("x", DataTypes.DoubleType).add("y", DataTypes.DoubleType);
-        if (noise > 0) {
-            schema = schema.add("sigma", DataTypes.DoubleType);
+        try (SparkSessions.Owned session = SparkSessions.open(master)) {
+            SparkSession spark = session.session();
+            int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+            StructType schema = new StructType().add("x", DataTypes.DoubleType).add("y", DataTypes.DoubleType);
+            if (noise > 0) {
+                schema = schema.add("sigma", DataTypes.DoubleType);
+            }
+            JavaRDD<Row> rows = spark.range(0, n, 1, parts)
+                    .javaRDD()
+                    .mapPartitions(points(choice.model(), choice.start(), lo, hi, n, noise, seed));
+            spark.createDataFrame(rows, schema)
+                    .write()
+                    .mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
+                    .parquet(out);
+            spec.commandLine()
+                    .getOut()
+                    .printf(Locale.ROOT, "wrote %,d points in %d file(s) to %s%n", n, parts, out)
+                    .flush();
         }
-        JavaRDD<Row> rows = spark.range(0, n, 1, parts)
-                .javaRDD()
-                .mapPartitions(points(choice.model(), choice.start(), lo, hi, n, noise, seed));
-        spark.createDataFrame(rows, schema)
-                .write()
-                .mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
-                .parquet(out);
-        spec.commandLine()
-                .getOut()
-                .printf(Locale.ROOT, "wrote %,d points in %d file(s) to %s%n", n, parts, out)
-                .flush();
         return ExitCode.SUCCESS.code();
     }
 

@@ -20,6 +20,27 @@ public final class SparkSessions {
 
     private SparkSessions() {}
 
+    /**
+     * A session and whether this call created it: a command stops a session it created when it
+     * is done (so a cluster's executors are released before the JVM exits, not by a shutdown
+     * hook racing the exit), and leaves alone one that a notebook or a test already had.
+     */
+    public record Owned(SparkSession session, boolean created) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (created) {
+                session.stop();
+            }
+        }
+    }
+
+    /** As {@link #getOrCreate}, saying whether the session is new. */
+    public static Owned open(String master) {
+        boolean existed = SparkSession.getActiveSession().isDefined()
+                || SparkSession.getDefaultSession().isDefined();
+        return new Owned(getOrCreate(master), !existed);
+    }
+
     /** @param master the master URL, or null for spark-submit's (else {@link #DEFAULT_MASTER}) */
     public static SparkSession getOrCreate(String master) {
         SparkSession.Builder b = SparkSession.builder().appName("spark-nlsq");
