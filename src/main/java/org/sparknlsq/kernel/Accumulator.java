@@ -98,8 +98,9 @@ public final class Accumulator implements Serializable {
             throw new IllegalStateException("addBatch is for NORMAL accumulators, this one is " + kind);
         }
         int q = p + 1;
-        if (q == 4) {
-            addBatch4(cols, stride, n);
+        RankUpdates.Update registers = RankUpdates.forOrder(q);
+        if (registers != null) {
+            registers.apply(cols, stride, n, packed);
         } else {
             addBatchAny(cols, stride, n, q);
         }
@@ -109,7 +110,7 @@ public final class Accumulator implements Serializable {
         count += n;
     }
 
-    /** The rank-n update for any q: one dot product per packed entry. */
+    /** The rank-n update for q above {@link RankUpdates#MAX_ORDER}: one dot product per packed entry. */
     private void addBatchAny(double[] cols, int stride, int n, int q) {
         int idx = 0;
         for (int i = 0; i < q; i++) {
@@ -123,47 +124,6 @@ public final class Accumulator implements Serializable {
                 packed[idx++] += s;
             }
         }
-    }
-
-    /**
-     * The rank-n update for three parameters (q = 4), the commonest size of curve model: the ten
-     * sums walk the points together in scalar locals, sharing each column load, as ten independent
-     * add chains. Measured (KernelHeadroom, one core, interleaved runs): 1.27–1.40x the time of
-     * a fully fused loop, against 1.54–1.66x for the general path; grouping the general path's
-     * dot products four at a time gained nothing, because the loads, not the add chains, bind.
-     */
-    private void addBatch4(double[] cols, int stride, int n) {
-        double s00 = 0, s01 = 0, s02 = 0, s03 = 0, s11 = 0, s12 = 0, s13 = 0, s22 = 0, s23 = 0, s33 = 0;
-        int c1 = stride;
-        int c2 = 2 * stride;
-        int c3 = 3 * stride;
-        for (int b = 0; b < n; b++) {
-            double a0 = cols[b];
-            double a1 = cols[c1 + b];
-            double a2 = cols[c2 + b];
-            double a3 = cols[c3 + b];
-            s00 += a0 * a0;
-            s01 += a0 * a1;
-            s02 += a0 * a2;
-            s03 += a0 * a3;
-            s11 += a1 * a1;
-            s12 += a1 * a2;
-            s13 += a1 * a3;
-            s22 += a2 * a2;
-            s23 += a2 * a3;
-            s33 += a3 * a3;
-        }
-        double[] m = packed;
-        m[0] += s00;
-        m[1] += s01;
-        m[2] += s02;
-        m[3] += s03;
-        m[4] += s11;
-        m[5] += s12;
-        m[6] += s13;
-        m[7] += s22;
-        m[8] += s23;
-        m[9] += s33;
     }
 
     /** Records an invalid (non-finite) point at global index {@code index}; it is not added. */

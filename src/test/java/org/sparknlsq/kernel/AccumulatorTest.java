@@ -121,7 +121,7 @@ class AccumulatorTest {
     }
 
     @ParameterizedTest(name = "p = {0}")
-    @ValueSource(ints = {1, 2, 3, 4, 7})
+    @ValueSource(ints = {1, 2, 3, 4, 7, 11, 14})
     void aBatchOfRowsEqualsTheSameRowsAddedOneByOne(int p) {
         Random r = new Random(p);
         int n = 61;
