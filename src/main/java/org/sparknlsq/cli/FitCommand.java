@@ -422,7 +422,11 @@ final class FitCommand implements Callable<Integer> {
                 : SparkFitter.submit(
                         spark,
                         problem,
-                        concat(csv.blocks()),
+                        DataBlock.concat(
+                                csv.blocks(),
+                                csv.blocks().get(0).variables(),
+                                csv.blocks().get(0).sigma() != null,
+                                0),
                         spark.sparkContext().defaultParallelism(),
                         options,
                         so);
@@ -519,26 +523,6 @@ final class FitCommand implements Callable<Integer> {
                     null,
                     points + " data row(s) but the model has " + p + " parameters: the fit is underdetermined");
         }
-    }
-
-    /** The CSV reader's chunks as one block (for handing to Spark). */
-    private static DataBlock concat(List<DataBlock> blocks) {
-        int n = blocks.stream().mapToInt(DataBlock::size).sum();
-        int k = blocks.get(0).variables();
-        boolean sigma = blocks.get(0).sigma() != null;
-        double[] x = new double[n * k];
-        double[] y = new double[n];
-        double[] s = sigma ? new double[n] : null;
-        int at = 0;
-        for (DataBlock b : blocks) {
-            System.arraycopy(b.x(), 0, x, at * k, b.size() * k);
-            System.arraycopy(b.y(), 0, y, at, b.size());
-            if (sigma) {
-                System.arraycopy(b.sigma(), 0, s, at, b.size());
-            }
-            at += b.size();
-        }
-        return new DataBlock(x, y, s, k, 0);
     }
 
     /**

@@ -45,6 +45,12 @@ public final class Accumulator implements Serializable {
     private long count;
     private long invalidCount;
     private long firstInvalidIndex = -1;
+    /**
+     * The register update for this order, looked up on the first batch rather than on every one
+     * (it stays null above {@link RankUpdates#MAX_ORDER}, where the lookup is cheap next to the
+     * update itself).
+     */
+    private transient RankUpdates.Update registers;
 
     public Accumulator(Kind kind, int parameterCount) {
         if (parameterCount < 1) {
@@ -98,7 +104,9 @@ public final class Accumulator implements Serializable {
             throw new IllegalStateException("addBatch is for NORMAL accumulators, this one is " + kind);
         }
         int q = p + 1;
-        RankUpdates.Update registers = RankUpdates.forOrder(q);
+        if (registers == null) {
+            registers = RankUpdates.forOrder(q);
+        }
         if (registers != null) {
             registers.apply(cols, stride, n, packed);
         } else {

@@ -1,6 +1,8 @@
 package org.sparknlsq.kernel;
 
 import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * A columnar block of points: independent variables row-major ({@code x[i*k + j]} is variable j
@@ -27,5 +29,43 @@ public record DataBlock(double[] x, double[] y, double[] sigma, int variables, l
     /** Number of points. */
     public int size() {
         return y.length;
+    }
+
+    /** Points [from, to) as a new block (the arrays are copied) whose first point is {@code firstIndex}. */
+    public DataBlock slice(int from, int to, long firstIndex) {
+        int k = variables;
+        return new DataBlock(
+                Arrays.copyOfRange(x, from * k, to * k),
+                Arrays.copyOfRange(y, from, to),
+                sigma == null ? null : Arrays.copyOfRange(sigma, from, to),
+                k,
+                firstIndex);
+    }
+
+    /**
+     * The points of {@code parts}, in list order, as one new block.
+     *
+     * @param variables independent variables per point (needed when {@code parts} is empty)
+     * @param withSigma whether the parts carry sigma
+     * @param firstIndex the global index of the first point
+     */
+    public static DataBlock concat(List<DataBlock> parts, int variables, boolean withSigma, long firstIndex) {
+        int n = 0;
+        for (DataBlock b : parts) {
+            n += b.size();
+        }
+        double[] x = new double[n * variables];
+        double[] y = new double[n];
+        double[] s = withSigma ? new double[n] : null;
+        int at = 0;
+        for (DataBlock b : parts) {
+            System.arraycopy(b.x(), 0, x, at * variables, b.size() * variables);
+            System.arraycopy(b.y(), 0, y, at, b.size());
+            if (withSigma) {
+                System.arraycopy(b.sigma(), 0, s, at, b.size());
+            }
+            at += b.size();
+        }
+        return new DataBlock(x, y, s, variables, firstIndex);
     }
 }

@@ -158,9 +158,6 @@ public final class SparkFitter {
         } finally {
             handle.leaveLoad();
         }
-        if (plan[0] == null) {
-            choice.levelFor(data.points());
-        }
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         Strategy strategy = plan[0].strategy();
         if (o.validate()) {
@@ -191,10 +188,8 @@ public final class SparkFitter {
                     ? batches(data.partitionPoints(), batchTarget(o, k, problem.parameterCount()))
                     : null;
             int wave = strategy == Strategy.CHUNKED ? WAVE_PARTITIONS_PER_CORE * jsc.defaultParallelism() : 0;
-            SparkSource.WaveListener waves =
-                    (done, total) -> o.progress().onProgress("partition", done, total, Map.of());
             try (SparkSource source =
-                    new SparkSource(jsc, data.blocks(), kernel, data.partitionPoints(), batches, wave, waves)) {
+                    new SparkSource(jsc, data.blocks(), kernel, data.partitionPoints(), batches, wave, o.progress())) {
                 handle.attach(source);
                 FitResult fit;
                 int epochs = 0;

@@ -210,7 +210,7 @@ public final class SparkInput {
         List<Tuple2<Integer, DataBlock>> slices = new ArrayList<>(parts);
         for (int j = 0; j < parts; j++) {
             slices.add(
-                    new Tuple2<>(j, slice(data, (int) bounds[j], (int) bounds[j + 1], data.firstIndex() + bounds[j])));
+                    new Tuple2<>(j, data.slice((int) bounds[j], (int) bounds[j + 1], data.firstIndex() + bounds[j])));
         }
         JavaRDD<DataBlock> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .parallelizePairs(slices, parts)
@@ -524,7 +524,7 @@ public final class SparkInput {
                     j++;
                 }
                 int to = (int) Math.min(size, bounds[j + 1] - start);
-                out.add(new Tuple2<>(j, new Piece(g, slice(seg.block(), from, to, g))));
+                out.add(new Tuple2<>(j, new Piece(g, seg.block().slice(from, to, g))));
                 from = to;
             }
             return out.iterator();
@@ -537,34 +537,17 @@ public final class SparkInput {
             List<Piece> pieces = new ArrayList<>();
             it.forEachRemaining(t -> pieces.add(t._2()));
             pieces.sort(Comparator.comparingLong(Piece::start));
-            int n = (int) (bounds[j + 1] - bounds[j]);
-            double[] x = new double[n * k];
-            double[] y = new double[n];
-            double[] s = sigma ? new double[n] : null;
-            int at = 0;
+            long n = bounds[j + 1] - bounds[j];
+            List<DataBlock> blocks = new ArrayList<>(pieces.size());
             for (Piece p : pieces) {
-                DataBlock b = p.block();
-                System.arraycopy(b.x(), 0, x, at * k, b.size() * k);
-                System.arraycopy(b.y(), 0, y, at, b.size());
-                if (sigma) {
-                    System.arraycopy(b.sigma(), 0, s, at, b.size());
-                }
-                at += b.size();
+                blocks.add(p.block());
             }
-            if (at != n) {
-                throw new IllegalStateException("partition " + j + " assembled " + at + " points, expected " + n);
+            DataBlock block = DataBlock.concat(blocks, k, sigma, bounds[j]);
+            if (block.size() != n) {
+                throw new IllegalStateException(
+                        "partition " + j + " assembled " + block.size() + " points, expected " + n);
             }
-            return List.of(new DataBlock(x, y, s, k, bounds[j])).iterator();
+            return List.of(block).iterator();
         };
-    }
-
-    static DataBlock slice(DataBlock b, int from, int to, long firstIndex) {
-        int k = b.variables();
-        return new DataBlock(
-                Arrays.copyOfRange(b.x(), from * k, to * k),
-                Arrays.copyOfRange(b.y(), from, to),
-                b.sigma() == null ? null : Arrays.copyOfRange(b.sigma(), from, to),
-                k,
-                firstIndex);
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.TaskContext;
@@ -16,6 +17,7 @@ import org.sparknlsq.kernel.BlockKernel;
 import org.sparknlsq.kernel.DataBlock;
 import org.sparknlsq.kernel.LocalSource;
 import org.sparknlsq.kernel.SourceCancelledException;
+import org.sparknlsq.optim.ProgressListener;
 import org.sparknlsq.optim.streaming.BatchedSource;
 
 /**
@@ -38,12 +40,6 @@ import org.sparknlsq.optim.streaming.BatchedSource;
  * the data, rounded up, so a STREAMING batch counts as its share of a pass.
  */
 public final class SparkSource implements BatchedSource, AutoCloseable {
-    /** Called after each wave of partitions with the partitions done and the total in the pass. */
-    @FunctionalInterface
-    public interface WaveListener {
-        void onWave(int partitionsDone, int partitionsTotal);
-    }
-
     private final JavaSparkContext jsc;
     private final JavaRDD<DataBlock> data;
     private final Broadcast<BlockKernel> kernel;
@@ -52,7 +48,7 @@ public final class SparkSource implements BatchedSource, AutoCloseable {
     private final long points;
     private final int[][] batches;
     private final int waveSize;
-    private final WaveListener waves;
+    private final ProgressListener waves;
     private final String jobGroup = "spark-nlsq-" + UUID.randomUUID();
     private final AtomicLong pointsVisited = new AtomicLong();
     private final AtomicLong jobs = new AtomicLong();
@@ -64,7 +60,7 @@ public final class SparkSource implements BatchedSource, AutoCloseable {
      * @param batches groups of partition indexes, in order, for STREAMING (each partition in one
      *     group); null for one batch of all partitions
      * @param waveSize partitions per job within a pass (CHUNKED); 0 for all at once
-     * @param waves progress after each wave, or null
+     * @param waves progress after each wave ({@code "partition"}, done, total), or null
      */
     public SparkSource(
             JavaSparkContext jsc,
@@ -73,7 +69,7 @@ public final class SparkSource implements BatchedSource, AutoCloseable {
             long[] partitionPoints,
             int[][] batches,
             int waveSize,
-            WaveListener waves) {
+            ProgressListener waves) {
         if (partitionPoints.length != data.getNumPartitions()) {
             throw new IllegalArgumentException("partitionPoints has " + partitionPoints.length + " entries for "
                     + data.getNumPartitions() + " partitions");
@@ -168,7 +164,7 @@ public final class SparkSource implements BatchedSource, AutoCloseable {
                 pointsVisited.addAndGet(partitionPoints[i]);
             }
             if (waves != null && ids.length > waveSize) {
-                waves.onWave(Math.min(ids.length, from + waveSize), ids.length);
+                waves.onProgress("partition", Math.min(ids.length, from + waveSize), ids.length, Map.of());
             }
         }
         return total;

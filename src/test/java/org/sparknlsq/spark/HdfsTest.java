@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,7 +18,6 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sparknlsq.cli.Main;
 import org.sparknlsq.io.Location;
 
 /**
@@ -55,12 +50,6 @@ class HdfsTest {
         }
     }
 
-    private static String read(FileSystem fs, String uri) throws Exception {
-        try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(uri))) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
     @Test
     void aResultIsReplacedWholeAndNoTemporaryFileIsLeft() throws Exception {
         Configuration conf = cluster.getConfiguration(0);
@@ -70,9 +59,9 @@ class HdfsTest {
         Location target = Location.of(uri);
         assertTrue(!target.local());
         target.write(conf, out -> out.write("{\"v\": 1}\n".getBytes(StandardCharsets.UTF_8)));
-        assertEquals("{\"v\": 1}\n", read(fs, uri));
+        assertEquals("{\"v\": 1}\n", RemoteRoundTrip.read(uri));
         target.write(conf, out -> out.write("{\"v\": 2}\n".getBytes(StandardCharsets.UTF_8)));
-        assertEquals("{\"v\": 2}\n", read(fs, uri), "the rename replaces the old result");
+        assertEquals("{\"v\": 2}\n", RemoteRoundTrip.read(uri), "the rename replaces the old result");
         IOException failed = assertThrows(
                 IOException.class,
                 () -> target.write(conf, out -> {
@@ -80,7 +69,7 @@ class HdfsTest {
                     throw new IOException("the writer failed half way");
                 }));
         assertEquals("the writer failed half way", failed.getMessage());
-        assertEquals("{\"v\": 2}\n", read(fs, uri), "a failed write leaves the previous result");
+        assertEquals("{\"v\": 2}\n", RemoteRoundTrip.read(uri), "a failed write leaves the previous result");
         FileStatus[] files = fs.listStatus(new org.apache.hadoop.fs.Path(root + "/results"));
         assertEquals(
                 List.of("r.json"),
@@ -91,50 +80,8 @@ class HdfsTest {
     @Test
     void aFitReadsFromHdfsAndWritesItsResultThere() throws Exception {
         String data = root + "/data/decay.parquet";
-        Main.run(
-                System.out,
-                System.err,
-                "generate",
-                "--model",
-                "a*exp(-b*x)+c",
-                "--params",
-                "a=3,b=1.3,c=0.5",
-                "--x-range",
-                "0:5",
-                "--n",
-                "30000",
-                "--noise",
-                "0.02",
-                "--partitions",
-                "3",
-                "--out",
-                data);
-        String result = root + "/results/fit.json";
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                "fit",
-                "--data",
-                data,
-                "--x",
-                "x",
-                "--y",
-                "y",
-                "--sigma",
-                "sigma",
-                "--model",
-                "a*exp(-b*x)+c",
-                "--params",
-                "a=1,b=1,c=0",
-                "--strategy",
-                "large",
-                "--partitions",
-                "4",
-                "--output",
-                result);
-        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-        JsonNode j = new ObjectMapper().readTree(read(cluster.getFileSystem(), result));
+        JsonNode j = RemoteRoundTrip.generateAndFit(
+                data, root + "/results/fit.json", 30_000, 3, "--strategy", "large", "--partitions", "4");
         assertEquals("LARGE", j.get("strategy").asText());
         assertEquals(30_000, j.get("n_points").asLong());
         assertEquals(data, j.get("data").asText());

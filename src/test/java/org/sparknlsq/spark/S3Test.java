@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -16,13 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparknlsq.cli.Main;
 import org.sparknlsq.io.Location;
 
 /**
@@ -104,75 +98,26 @@ class S3Test {
         }
     }
 
-    private static String read(String uri) throws Exception {
-        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(uri);
-        FileSystem fs = p.getFileSystem(SPARK.sparkContext().hadoopConfiguration());
-        try (InputStream in = fs.open(p)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
     @Test
     void aResultIsOnePutThatReplacesTheOldOne() throws Exception {
         Configuration conf = SPARK.sparkContext().hadoopConfiguration();
         String uri = "s3a://" + BUCKET + "/results/r.json";
         Location target = Location.of(uri);
         target.write(conf, out -> out.write("{\"v\": 1}\n".getBytes(StandardCharsets.UTF_8)));
-        assertEquals("{\"v\": 1}\n", read(uri));
+        assertEquals("{\"v\": 1}\n", RemoteRoundTrip.read(uri));
         target.write(conf, out -> out.write("{\"v\": 2}\n".getBytes(StandardCharsets.UTF_8)));
-        assertEquals("{\"v\": 2}\n", read(uri));
+        assertEquals("{\"v\": 2}\n", RemoteRoundTrip.read(uri));
     }
 
     @Test
     void aFitReadsFromS3AndWritesItsResultThere() throws Exception {
-        String data = "s3a://" + BUCKET + "/data/decay.parquet";
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream quietOut = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        PrintStream errs = new PrintStream(err, true, StandardCharsets.UTF_8);
-        assertEquals(
-                0,
-                Main.run(
-                        quietOut,
-                        errs,
-                        "generate",
-                        "--model",
-                        "a*exp(-b*x)+c",
-                        "--params",
-                        "a=3,b=1.3,c=0.5",
-                        "--x-range",
-                        "0:5",
-                        "--n",
-                        "20000",
-                        "--noise",
-                        "0.02",
-                        "--partitions",
-                        "2",
-                        "--out",
-                        data),
-                err.toString(StandardCharsets.UTF_8));
-        String result = "s3a://" + BUCKET + "/results/fit.json";
-        int code = Main.run(
-                quietOut,
-                errs,
-                "fit",
-                "--data",
-                data,
-                "--x",
-                "x",
-                "--y",
-                "y",
-                "--sigma",
-                "sigma",
-                "--model",
-                "a*exp(-b*x)+c",
-                "--params",
-                "a=1,b=1,c=0",
+        JsonNode j = RemoteRoundTrip.generateAndFit(
+                "s3a://" + BUCKET + "/data/decay.parquet",
+                "s3a://" + BUCKET + "/results/fit.json",
+                20_000,
+                2,
                 "--strategy",
-                "chunked",
-                "--output",
-                result);
-        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-        JsonNode j = new ObjectMapper().readTree(read(result));
+                "chunked");
         assertEquals("CHUNKED", j.get("strategy").asText());
         assertEquals(20_000, j.get("n_points").asLong());
         assertEquals(

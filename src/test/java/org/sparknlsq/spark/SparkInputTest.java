@@ -52,19 +52,12 @@ class SparkInputTest {
     /** The blocks in partition order, concatenated. */
     static DataBlock concat(SparkInput.Loaded loaded) {
         List<DataBlock> blocks = loaded.blocks().collect();
-        int n = blocks.stream().mapToInt(DataBlock::size).sum();
-        double[] x = new double[n];
-        double[] y = new double[n];
-        double[] s = new double[n];
-        int at = 0;
+        long at = 0;
         for (DataBlock b : blocks) {
             assertEquals(at, b.firstIndex(), "firstIndex is the global index of the block's first point");
-            System.arraycopy(b.x(), 0, x, at, b.size());
-            System.arraycopy(b.y(), 0, y, at, b.size());
-            System.arraycopy(b.sigma(), 0, s, at, b.size());
             at += b.size();
         }
-        return new DataBlock(x, y, s, 1, 0);
+        return DataBlock.concat(blocks, 1, true, 0);
     }
 
     static Path write(DataFormat f) {

@@ -1,7 +1,6 @@
 package org.sparknlsq.optim.streaming;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
@@ -108,11 +107,7 @@ public final class LocalBatchedSource implements BatchedSource {
         if (from == 0 && to == block.size()) {
             return block;
         }
-        int k = block.variables();
-        double[] x = Arrays.copyOfRange(block.x(), from * k, to * k);
-        double[] y = Arrays.copyOfRange(block.y(), from, to);
-        double[] sigma = block.sigma() == null ? null : Arrays.copyOfRange(block.sigma(), from, to);
-        return new DataBlock(x, y, sigma, k, block.firstIndex() + from);
+        return block.slice(from, to, block.firstIndex() + from);
     }
 
     @Override
