@@ -34,7 +34,14 @@ public enum ExitCode {
     /** A checkpoint could not be written, read or validated. */
     CHECKPOINT_ERROR(5),
     /** A numerical error: the model or its derivatives are not finite at the start parameters. */
-    NUMERICAL_ERROR(6);
+    NUMERICAL_ERROR(6),
+    /**
+     * Too few batches succeeded: the batch success rate is below {@code --min-success-rate}
+     * (whether or not the rest of the data converged), or every partition failed. The report and
+     * the JSON are still written, with {@code success: false}, the best parameters, and the
+     * failed and excluded partitions in {@code diagnostics}.
+     */
+    BATCH_FAILURE(7);
 
     private final int code;
 

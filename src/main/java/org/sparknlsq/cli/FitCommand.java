@@ -34,6 +34,7 @@ import org.sparknlsq.optim.ProgressListener;
 import org.sparknlsq.optim.streaming.StreamingOptions;
 import org.sparknlsq.problem.FitProblem;
 import org.sparknlsq.problem.Loss;
+import org.sparknlsq.robust.FaultTolerance;
 import org.sparknlsq.robust.NumericalException;
 import org.sparknlsq.spark.FitHandle;
 import org.sparknlsq.spark.SparkFitResult;
@@ -253,6 +254,56 @@ final class FitCommand implements Callable<Integer> {
             description = "A progress line on stderr (auto: when stderr is a terminal).")
     String progress;
 
+    @Option(
+            names = "--enable-fault-tolerance",
+            arity = "1",
+            defaultValue = "true",
+            paramLabel = "true|false",
+            description = "Catch failing partitions, retry them with recovery strategies, exclude those that keep "
+                    + "failing, and keep batch statistics (default ${DEFAULT-VALUE}). false is the fast mode: a "
+                    + "failing partition fails the fit.")
+    boolean enableFaultTolerance;
+
+    @Option(
+            names = "--validate-numerics",
+            arity = "1",
+            defaultValue = "true",
+            paramLabel = "true|false",
+            description = "Check the gradient, the parameters (finite, inside the bounds) and the cost for "
+                    + "non-finite values (default ${DEFAULT-VALUE}; always off in the fast mode).")
+    boolean validateNumerics;
+
+    @Option(
+            names = "--min-success-rate",
+            defaultValue = "0.5",
+            paramLabel = "R",
+            description = "A fit succeeds only if at least this share of batches succeeded (default "
+                    + "${DEFAULT-VALUE}); exit code 7 otherwise.")
+    double minSuccessRate;
+
+    @Option(
+            names = "--max-retries-per-batch",
+            defaultValue = "2",
+            paramLabel = "N",
+            description =
+                    "Recovery attempts for a failing partition before it is excluded (default " + "${DEFAULT-VALUE}).")
+    int maxRetriesPerBatch;
+
+    @Option(
+            names = "--batch-stats-buffer-size",
+            defaultValue = "100",
+            paramLabel = "N",
+            description = "Recent batch records kept in the diagnostics (default ${DEFAULT-VALUE}).")
+    int batchStatsBufferSize;
+
+    @Option(
+            names = "--recovery-seed",
+            defaultValue = "0",
+            paramLabel = "S",
+            description =
+                    "Seed of the random directions of the perturb_parameters recovery (default " + "${DEFAULT-VALUE}).")
+    long recoverySeed;
+
     @Option(names = "--quiet", description = "Print nothing on success.")
     boolean quiet;
 
@@ -348,6 +399,13 @@ final class FitCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new CliException(ExitCode.CONFIG_ERROR, "--output: cannot write " + target + ": " + reason(e), e);
             }
+        }
+        if (result.faults() != null && !result.faults().successRateMet()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(Main.ERROR_PREFIX + "the fit is not a success: " + result.message()
+                    + (target == null ? "" : " (best parameters and diagnostics written to " + target + ")"));
+            err.flush();
+            return ExitCode.BATCH_FAILURE.code();
         }
         if (!result.success()) {
             PrintWriter err = spec.commandLine().getErr();
@@ -572,7 +630,14 @@ final class FitCommand implements Callable<Integer> {
                 .withTolerances(ftol, xtol, gtol)
                 .withMaxIterations(maxIterations)
                 .withMaxEvaluations(maxEvaluations)
-                .withXScale(ParameterArgs.parseXScale(xScale, parameters));
+                .withXScale(ParameterArgs.parseXScale(xScale, parameters))
+                .withFaultTolerance(new FaultTolerance(
+                        enableFaultTolerance,
+                        enableFaultTolerance && validateNumerics,
+                        minSuccessRate,
+                        maxRetriesPerBatch,
+                        batchStatsBufferSize,
+                        recoverySeed));
         List<String> errors = o.validate();
         if (!errors.isEmpty()) {
             throw CliException.config(cliNames(String.join("; ", errors)));
@@ -704,6 +769,9 @@ final class FitCommand implements Callable<Integer> {
                 .replaceAll("\\bmaxEvaluations\\b", "--max-evaluations")
                 .replaceAll("\\bxScale\\b", "--x-scale")
                 .replaceAll("\\bfScale\\b", "--f-scale")
-                .replaceAll("\\b([fxg]tol)\\b", "--$1");
+                .replaceAll("\\b([fxg]tol)\\b", "--$1")
+                .replaceAll("\\bminSuccessRate\\b", "--min-success-rate")
+                .replaceAll("\\bmaxRetriesPerBatch\\b", "--max-retries-per-batch")
+                .replaceAll("\\bbatchStatsBufferSize\\b", "--batch-stats-buffer-size");
     }
 }

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.sparknlsq.io.DataException;
+import org.sparknlsq.robust.BatchFailureException;
 import org.sparknlsq.robust.CheckpointException;
 import org.sparknlsq.robust.ConvergenceException;
 import org.sparknlsq.robust.NumericalException;
@@ -147,6 +148,8 @@ public final class Main implements Callable<Integer> {
             return ExitCode.CHECKPOINT_ERROR;
         } else if (t instanceof ConvergenceException) {
             return ExitCode.NOT_CONVERGED;
+        } else if (t instanceof BatchFailureException) {
+            return ExitCode.BATCH_FAILURE;
         }
         return ExitCode.INTERNAL_ERROR;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -137,7 +138,11 @@ public final class FitResultJson {
             g.writeEndObject();
 
             g.writeFieldName("diagnostics");
-            any(g, diagnostics);
+            Map<String, Object> all = new LinkedHashMap<>(diagnostics);
+            if (r.faults() != null) {
+                all.putAll(r.faults().toMap(r.termination().converged(), 0, r.fitSeconds(), Map.of("enabled", false)));
+            }
+            any(g, all);
 
             g.writeArrayFieldStart("history");
             for (IterationRecord h : r.history()) {

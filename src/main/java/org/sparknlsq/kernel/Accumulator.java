@@ -239,6 +239,19 @@ public final class Accumulator implements Serializable {
         return cost + costCompensation;
     }
 
+    /** True when the cost and every accumulated sum are finite (no overflow). */
+    public boolean finite() {
+        if (!Double.isFinite(cost())) {
+            return false;
+        }
+        for (double v : packed) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Number of valid points added. */
     public long count() {
         return count;

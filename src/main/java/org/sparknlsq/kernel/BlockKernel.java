@@ -1,8 +1,13 @@
 package org.sparknlsq.kernel;
 
 import java.io.Serializable;
+import java.util.Iterator;
+import java.util.function.Supplier;
+import org.sparknlsq.kernel.PartitionOutcome.Category;
 import org.sparknlsq.model.CurveModel;
 import org.sparknlsq.problem.Loss;
+import org.sparknlsq.robust.ConvergenceException;
+import org.sparknlsq.robust.NumericalException;
 
 /**
  * The per-point hot loop: model value and Jacobian row, weighting by 1/σ, robust-loss rescaling,
@@ -130,5 +135,104 @@ public final class BlockKernel implements Serializable {
             total.merge(a);
         }
         return total;
+    }
+
+    /**
+     * One partition's pass with its failures caught: the sums of all its blocks, or, if the model
+     * threw or gave a non-finite value anywhere in the partition, the reason. The partition is
+     * all or nothing, so a failed one contributes no point. Exceptions thrown by {@code
+     * beforeChunk} (a task kill) and by the block iterator (reading the data) are not the model's:
+     * they propagate, and Spark retries the task.
+     */
+    public PartitionOutcome accumulatePartition(
+            int partition,
+            double[] p,
+            Iterator<DataBlock> blocks,
+            Accumulator.Kind kind,
+            int chunkSize,
+            Runnable beforeChunk) {
+        Runnable guardedCheck = () -> {
+            try {
+                beforeChunk.run();
+            } catch (RuntimeException e) {
+                throw new Passthrough(e);
+            }
+        };
+        return guarded(partition, () -> {
+            Accumulator total = new Accumulator(kind, model.parameterCount());
+            while (true) {
+                DataBlock b;
+                try {
+                    if (!blocks.hasNext()) {
+                        return total;
+                    }
+                    b = blocks.next();
+                } catch (RuntimeException e) {
+                    throw new Passthrough(e);
+                }
+                total.merge(accumulate(p, b, kind, chunkSize, guardedCheck));
+            }
+        });
+    }
+
+    /**
+     * Runs {@code work} (the accumulation of partition {@code partition}, or of a piece of it) and
+     * turns what the model does wrong into a failed outcome: an exception thrown by the model or
+     * the loss, or sums with a non-finite point or an overflow.
+     */
+    public static PartitionOutcome guarded(int partition, Supplier<Accumulator> work) {
+        long t0 = System.nanoTime();
+        Accumulator a;
+        try {
+            a = work.get();
+        } catch (Passthrough e) {
+            throw e.signal();
+        } catch (RuntimeException | StackOverflowError e) {
+            // a runaway recursion in a user's model is the model's failure, not the JVM's
+            Category c = e instanceof ArithmeticException || e instanceof NumericalException
+                    ? Category.NUMERICAL
+                    : e instanceof ConvergenceException ? Category.CONVERGENCE : Category.OTHER;
+            String msg = e.getMessage() == null
+                    ? ""
+                    : e.getMessage().lines().findFirst().orElse("");
+            return new PartitionOutcome(
+                    partition, null, e.getClass().getSimpleName(), c, msg, -1, 0, System.nanoTime() - t0);
+        }
+        long nanos = System.nanoTime() - t0;
+        if (a.invalidCount() > 0) {
+            return new PartitionOutcome(
+                    partition,
+                    null,
+                    PartitionOutcome.NON_FINITE,
+                    Category.NUMERICAL,
+                    "model value or derivative not finite for " + a.invalidCount() + " point(s), first at data row "
+                            + a.firstInvalidIndex(),
+                    a.firstInvalidIndex(),
+                    a.invalidCount(),
+                    nanos);
+        }
+        if (!a.finite()) {
+            return new PartitionOutcome(
+                    partition,
+                    null,
+                    PartitionOutcome.NON_FINITE,
+                    Category.NUMERICAL,
+                    "the partition's sums overflowed",
+                    -1,
+                    0,
+                    nanos);
+        }
+        return new PartitionOutcome(partition, a, null, null, null, -1, 0, nanos);
+    }
+
+    /** Carries an exception that is not the model's (a task kill, a read error) past the catch. */
+    private static final class Passthrough extends RuntimeException {
+        Passthrough(RuntimeException signal) {
+            super(signal);
+        }
+
+        RuntimeException signal() {
+            return (RuntimeException) getCause();
+        }
     }
 }

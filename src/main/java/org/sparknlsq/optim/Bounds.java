@@ -76,6 +76,40 @@ final class Bounds {
     }
 
     /** The roots t₁ ≤ t₂ of ‖x + t·s‖ = Δ for ‖x‖ ≤ Δ (scipy {@code intersect_trust_region}). */
+    /**
+     * The TIGHTEN_BOUNDS recovery: each range shrunk to {@code factor} of its width, centred on
+     * {@code x} and kept inside these bounds; an infinite range takes the width 2·max(|x|, 1).
+     */
+    Bounds tightenedAround(double[] x, double factor) {
+        int n = x.length;
+        double[] l = new double[n];
+        double[] u = new double[n];
+        for (int i = 0; i < n; i++) {
+            double w = ub[i] - lb[i];
+            if (!Double.isFinite(w)) {
+                w = 2 * Math.max(Math.abs(x[i]), 1.0);
+            }
+            double half = 0.5 * factor * w;
+            l[i] = Math.max(lb[i], x[i] - half);
+            u[i] = Math.min(ub[i], x[i] + half);
+        }
+        return new Bounds(l, u);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < lb.length; i++) {
+            b.append(i == 0 ? "" : ", ")
+                    .append('[')
+                    .append(lb[i])
+                    .append(", ")
+                    .append(ub[i])
+                    .append(']');
+        }
+        return b.toString();
+    }
+
     static double[] intersectTrustRegion(double[] x, double[] s, double delta) {
         double a = Subproblem.dot(s, s);
         double b = Subproblem.dot(x, s);

@@ -1,14 +1,17 @@
 package org.sparknlsq.optim;
 
 import java.util.List;
+import java.util.Locale;
 import org.sparknlsq.kernel.Accumulator;
 import org.sparknlsq.kernel.BlockKernel;
 import org.sparknlsq.kernel.DataBlock;
 import org.sparknlsq.kernel.LocalSource;
 import org.sparknlsq.kernel.NormalEquationsSource;
+import org.sparknlsq.kernel.PartitionedSource;
 import org.sparknlsq.kernel.SourceCancelledException;
 import org.sparknlsq.linalg.Covariance;
 import org.sparknlsq.problem.FitProblem;
+import org.sparknlsq.robust.FaultReport;
 
 /**
  * The entry point: runs the chosen trust-region method against a {@link NormalEquationsSource},
@@ -48,17 +51,34 @@ public final class CurveFitter {
             throw new IllegalArgumentException("fewer points (" + source.pointCount() + ") than parameters (" + p
                     + "): the fit is underdetermined");
         }
-        LoopState s = new LoopState(problem, source, options, monitor);
+        FaultTolerantSource ft = options.faultTolerance().enabled() && source instanceof PartitionedSource ps
+                ? new FaultTolerantSource(ps, options.faultTolerance())
+                : null;
+        LoopState s = new LoopState(problem, ft != null ? ft : source, options, monitor);
         int polished = 0;
         Accumulator qr = null;
         try {
-            if (options.method() == Method.LM) {
-                LmSolver.run(s, problem.start());
-            } else {
-                TrfSolver.run(s, problem.start());
+            double[] from = problem.start();
+            double initialCost = Double.NaN;
+            while (true) {
+                s.termination = null;
+                if (options.method() == Method.LM) {
+                    LmSolver.run(s, from);
+                } else {
+                    TrfSolver.run(s, from);
+                }
+                initialCost = Double.isNaN(initialCost) ? s.initialCost : initialCost;
+                polished += s.termination.converged() ? Polish.run(s) : 0;
+                int exclusions = ft == null ? 0 : ft.exclusionCount();
+                qr = s.source.evaluate(s.x, Accumulator.Kind.QR);
+                if (ft == null || ft.exclusionCount() == exclusions) {
+                    break;
+                }
+                // a partition failed for good in the covariance pass: the objective changed, so
+                // the fit goes on from here without it (at most once per partition)
+                from = s.x.clone();
             }
-            polished = s.termination.converged() ? Polish.run(s) : 0;
-            qr = s.source.evaluate(s.x, Accumulator.Kind.QR);
+            s.initialCost = initialCost;
         } catch (SourceCancelledException e) {
             if (s.x == null) {
                 throw e;
@@ -66,11 +86,12 @@ public final class CurveFitter {
             // the best point stands; the interrupted pass gave nothing, so no covariance
             s.termination = Termination.USER_ABORT;
         }
-        return summarize(s, qr, polished, strategy, t0);
+        return summarize(s, qr, polished, strategy, t0, ft == null ? null : ft.report());
     }
 
     /** @param qr the QR pass at the solution, or null when the fit was cancelled before it */
-    private static FitResult summarize(LoopState s, Accumulator qr, int polished, String strategy, long t0) {
+    private static FitResult summarize(
+            LoopState s, Accumulator qr, int polished, String strategy, long t0, FaultReport faults) {
         int p = s.p;
         long n = qr != null ? qr.count() : s.acc.count();
         Covariance.Result c = qr != null ? Covariance.fromR(qr.rFactor(), p, n) : Covariance.undefined(p);
@@ -113,11 +134,33 @@ public final class CurveFitter {
                 polished,
                 c.scaledCondition(),
                 s.termination,
-                message(s.termination),
+                message(s.termination, faults),
                 s.options.method(),
                 strategy,
                 seconds,
-                List.copyOf(s.history));
+                List.copyOf(s.history),
+                faults);
+    }
+
+    /**
+     * The termination's message, preceded by the success-rate shortfall when there is one, so
+     * that a fit which converged on too little of its data says why it is not a success.
+     */
+    static String message(Termination t, FaultReport faults) {
+        if (faults == null || faults.successRateMet()) {
+            return message(t);
+        }
+        return String.format(
+                        Locale.ROOT,
+                        "only %.1f%% of batches succeeded (minimum %.1f%%): %d of %d partitions excluded, %.1f%% of"
+                                + " the points; ",
+                        100 * faults.batchSuccessRate(),
+                        100 * faults.minSuccessRate(),
+                        faults.excludedPartitions().size(),
+                        faults.partitions(),
+                        100 * faults.excludedFraction())
+                + (t.converged() ? "the rest " : "")
+                + message(t);
     }
 
     static String message(Termination t) {

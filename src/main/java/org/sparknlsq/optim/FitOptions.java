@@ -2,6 +2,7 @@ package org.sparknlsq.optim;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.sparknlsq.robust.FaultTolerance;
 
 /**
  * Optimizer options: one immutable record, changed with withers and validated as a whole
@@ -37,6 +38,7 @@ import java.util.List;
  *     inverse column norms of the Jacobian, updated to their running maximum (MINPACK mode 1)
  * @param polishPasses most Gauss–Newton polish passes after convergence, default 30 (they stop
  *     as soon as the steps no longer contract, usually after 1–3); 0 disables
+ * @param faultTolerance how failing partitions are treated (default {@link FaultTolerance#defaults()})
  */
 public record FitOptions(
         Method method,
@@ -46,10 +48,11 @@ public record FitOptions(
         int maxIterations,
         int maxEvaluations,
         double[] xScale,
-        int polishPasses) {
+        int polishPasses,
+        FaultTolerance faultTolerance) {
 
     public static FitOptions defaults() {
-        return new FitOptions(Method.TRF, 1e-15, 1e-15, 1e-15, 1000, 0, null, 30);
+        return new FitOptions(Method.TRF, 1e-15, 1e-15, 1e-15, 1000, 0, null, 30, FaultTolerance.defaults());
     }
 
     public FitOptions {
@@ -57,30 +60,36 @@ public record FitOptions(
     }
 
     public FitOptions withMethod(Method m) {
-        return new FitOptions(m, ftol, xtol, gtol, maxIterations, maxEvaluations, xScale, polishPasses);
+        return new FitOptions(m, ftol, xtol, gtol, maxIterations, maxEvaluations, xScale, polishPasses, faultTolerance);
     }
 
     public FitOptions withTolerances(double f, double x, double g) {
-        return new FitOptions(method, f, x, g, maxIterations, maxEvaluations, xScale, polishPasses);
+        return new FitOptions(method, f, x, g, maxIterations, maxEvaluations, xScale, polishPasses, faultTolerance);
     }
 
     public FitOptions withMaxIterations(int n) {
-        return new FitOptions(method, ftol, xtol, gtol, n, maxEvaluations, xScale, polishPasses);
+        return new FitOptions(method, ftol, xtol, gtol, n, maxEvaluations, xScale, polishPasses, faultTolerance);
     }
 
     public FitOptions withMaxEvaluations(int n) {
-        return new FitOptions(method, ftol, xtol, gtol, maxIterations, n, xScale, polishPasses);
+        return new FitOptions(method, ftol, xtol, gtol, maxIterations, n, xScale, polishPasses, faultTolerance);
     }
 
     public FitOptions withXScale(double[] scale) {
-        return new FitOptions(method, ftol, xtol, gtol, maxIterations, maxEvaluations, scale, polishPasses);
+        return new FitOptions(
+                method, ftol, xtol, gtol, maxIterations, maxEvaluations, scale, polishPasses, faultTolerance);
     }
 
     public FitOptions withPolishPasses(int n) {
-        return new FitOptions(method, ftol, xtol, gtol, maxIterations, maxEvaluations, xScale, n);
+        return new FitOptions(method, ftol, xtol, gtol, maxIterations, maxEvaluations, xScale, n, faultTolerance);
     }
 
     /** The evaluation limit for p parameters. */
+    /** How failing partitions are treated; see {@link FaultTolerance}. */
+    public FitOptions withFaultTolerance(FaultTolerance ft) {
+        return new FitOptions(method, ftol, xtol, gtol, maxIterations, maxEvaluations, xScale, polishPasses, ft);
+    }
+
     public int evaluationLimit(int p) {
         return maxEvaluations > 0 ? maxEvaluations : 200 * (p + 1);
     }
@@ -105,6 +114,11 @@ public record FitOptions(
         }
         if (polishPasses < 0) {
             errors.add("polishPasses must be >= 0, got " + polishPasses);
+        }
+        if (faultTolerance == null) {
+            errors.add("faultTolerance is null");
+        } else {
+            errors.addAll(faultTolerance.validate());
         }
         if (xScale != null) {
             for (int i = 0; i < xScale.length; i++) {

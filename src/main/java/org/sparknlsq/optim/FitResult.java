@@ -2,6 +2,7 @@ package org.sparknlsq.optim;
 
 import java.util.List;
 import java.util.Locale;
+import org.sparknlsq.robust.FaultReport;
 
 /**
  * The summary of a fit, not just a point.
@@ -44,10 +45,15 @@ public record FitResult(
         Method method,
         String strategy,
         double fitSeconds,
-        List<IterationRecord> history) {
+        List<IterationRecord> history,
+        FaultReport faults) {
 
+    /**
+     * Converged, and (with fault tolerance) enough batches succeeded: never true for a fit that
+     * did not converge.
+     */
     public boolean success() {
-        return termination.converged();
+        return termination.converged() && (faults == null || faults.successRateMet());
     }
 
     /** Value of a named parameter. */
@@ -74,7 +80,7 @@ public record FitResult(
         b.append(String.format(
                 Locale.ROOT,
                 "%s: %s (%s, %s)%n",
-                success() ? "converged" : "NOT converged",
+                success() ? "converged" : termination.converged() ? "converged, NOT a success" : "NOT converged",
                 termination,
                 method.name().toLowerCase(Locale.ROOT),
                 message));

@@ -75,6 +75,16 @@ final class LmSolver {
                     xNew[j] = s.x[j] + d[j] * ph[j];
                 }
                 Accumulator accNew = s.evaluate(xNew);
+                if (!LoopState.valid(accNew)) {
+                    s.nextRecovery(false);
+                    if (s.objectiveChanged) {
+                        // a partition was excluded: start the iteration again from the new sums
+                        s.objectiveChanged = false;
+                        fnorm = Math.sqrt(2 * s.cost);
+                        ratio = 0;
+                        break;
+                    }
+                }
                 double fnorm1 = LoopState.valid(accNew) ? Math.sqrt(2 * accNew.cost()) : Double.POSITIVE_INFINITY;
                 double actred = 0.1 * fnorm1 < fnorm ? 1 - (fnorm1 / fnorm) * (fnorm1 / fnorm) : -1;
                 double temp1 = Math.sqrt(Math.max(sub.form(ph, ph), 0.0)) / fnorm;

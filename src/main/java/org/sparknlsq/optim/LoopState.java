@@ -2,11 +2,16 @@ package org.sparknlsq.optim;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import org.sparknlsq.kernel.Accumulator;
 import org.sparknlsq.kernel.NormalEquationsSource;
+import org.sparknlsq.kernel.PartitionOutcome;
 import org.sparknlsq.problem.FitProblem;
+import org.sparknlsq.robust.BatchFailureException;
 import org.sparknlsq.robust.NumericalException;
 import org.sparknlsq.robust.NumericalException.DetectionPoint;
+import org.sparknlsq.robust.RecoveryAction;
 
 /**
  * The state one trust-region run shares with its strategy: the current (always the best) point
@@ -16,10 +21,24 @@ import org.sparknlsq.robust.NumericalException.DetectionPoint;
 final class LoopState {
     final FitProblem problem;
     final NormalEquationsSource source;
-    final FitOptions options;
+    /** The options; recovery actions may relax the tolerances or raise the limits. */
+    FitOptions options;
+
     final FitMonitor monitor;
     final int p;
-    final int maxEvaluations;
+    int maxEvaluations;
+    /** The failed-partition ledger, or null without fault tolerance. */
+    final FaultTolerantSource ft;
+    /** Trial evaluations in a row in which a partition failed (reset by a clean trial). */
+    private int trialRetries;
+    /** Perturbations so far: each one draws a new direction. */
+    private int perturbations;
+    /**
+     * Set when a partition was excluded after the current sums were formed: the objective
+     * changed, and the solver must rebuild its model at the current point.
+     */
+    boolean objectiveChanged;
+
     final List<IterationRecord> history = new ArrayList<>();
 
     double[] x;
@@ -47,11 +66,26 @@ final class LoopState {
         this.monitor = monitor;
         this.p = problem.parameterCount();
         this.maxEvaluations = options.evaluationLimit(p);
+        this.ft = source instanceof FaultTolerantSource f ? f : null;
     }
 
     /** Evaluates the start point; a non-finite start is an error, not a recoverable event. */
     void start(double[] x0) {
-        Accumulator a = evaluate(x0);
+        Accumulator a;
+        try {
+            a = evaluateAt(x0);
+        } catch (BatchFailureException e) {
+            if (!e.allNonFinite()) {
+                throw e;
+            }
+            // every partition is non-finite here: the same error as without fault tolerance
+            throw new NumericalException(
+                    "the model is not finite at the start parameters for " + e.invalidPoints()
+                            + " point(s), first at data row " + e.firstInvalidIndex(),
+                    DetectionPoint.LOSS,
+                    new long[] {e.firstInvalidIndex()},
+                    new double[] {Double.NaN});
+        }
         if (!valid(a)) {
             throw new NumericalException(
                     a.invalidCount() > 0
@@ -67,9 +101,112 @@ final class LoopState {
         initialCost = cost;
     }
 
+    /** Evaluates a trial point; a failed partition makes the result invalid (see {@link #nextRecovery}). */
     Accumulator evaluate(double[] xs) {
         evaluations++;
+        if (ft == null) {
+            return source.evaluate(xs, kind);
+        }
+        ft.atIteration(iterations);
+        Accumulator a = ft.evaluateTrial(xs, kind);
+        if (ft.lastFailures().isEmpty()) {
+            trialRetries = 0;
+        }
+        return a;
+    }
+
+    /** Evaluates a point that defines the objective: failing partitions are retried, then excluded. */
+    Accumulator evaluateAt(double[] xs) {
+        evaluations++;
+        if (ft != null) {
+            ft.atIteration(iterations);
+        }
         return source.evaluate(xs, kind);
+    }
+
+    /**
+     * After an invalid trial point: the recovery action the solver should apply, or null for the
+     * solver's own rule (no partition failed, as without fault tolerance, or the retries are used
+     * up). When the retries are used up, the failing partitions are tried at the current point;
+     * those that fail there too are excluded, the current point is re-evaluated without them and
+     * {@link #objectiveChanged} is set. The action is chosen by the first failing partition's
+     * error category and the number of consecutive failed trials. When every active partition
+     * failed at the trial point, the step went where the model is not finite for any of the data:
+     * that is the step's fault, not a partition's, and the solver's own rule applies (so a fit on
+     * one partition follows scipy exactly).
+     *
+     * @param withActions false for a solver that has no use for the actions (LM: a failed trial
+     *     follows MINPACK's radius rule); the retries still count towards the check at the current
+     *     point
+     */
+    RecoveryAction nextRecovery(boolean withActions) {
+        if (ft == null || ft.lastFailures().isEmpty() || ft.lastFailures().size() == ft.activeCount()) {
+            // every partition failed at once: the step's fault, handled by the solver as scipy does
+            return null;
+        }
+        trialRetries++;
+        boolean convergence = ft.lastFailures().get(0).category() == PartitionOutcome.Category.CONVERGENCE;
+        if (trialRetries <= ft.config().maxRetriesPerBatch()) {
+            if (!withActions) {
+                ft.record(
+                        "minpack_radius_rule", ft.lastFailures(), "the trust radius shrinks as after any failed step");
+                return null;
+            }
+            RecoveryAction a = RecoveryAction.forRetry(convergence, trialRetries);
+            if (a != null) {
+                return a;
+            }
+        }
+        trialRetries = 0;
+        if (ft.excludeFailingAt(ft.lastFailures(), x, kind)) {
+            moveTo(x, evaluateAt(x));
+            objectiveChanged = true;
+        }
+        return null;
+    }
+
+    /** Lists an applied recovery action in the diagnostics, against the partitions that failed. */
+    void recordRecovery(RecoveryAction a, String detail) {
+        ft.record(a.label(), ft.lastFailures(), detail);
+    }
+
+    /**
+     * The current point moved by up to 5% of each parameter's magnitude (0.05 where it is 0) in
+     * a seeded random direction, new on every call, kept strictly inside {@code bounds}.
+     */
+    double[] perturbed(Bounds bounds) {
+        Random r = new Random(ft.config().seed() * 1_000_003L + perturbations++);
+        double[] xs = new double[p];
+        for (int i = 0; i < p; i++) {
+            double m = x[i] != 0 ? Math.abs(x[i]) : 1.0;
+            xs[i] = x[i] + 0.05 * m * (2 * r.nextDouble() - 1);
+        }
+        return bounds.strictlyFeasible(xs);
+    }
+
+    /** INCREASE_ITERATIONS: the iteration and evaluation limits grow by half. */
+    String increaseLimits() {
+        int it = options.maxIterations();
+        int ev = maxEvaluations;
+        options = options.withMaxIterations((int) Math.min(Integer.MAX_VALUE, (long) Math.ceil(1.5 * it)));
+        maxEvaluations = (int) Math.min(Integer.MAX_VALUE, (long) Math.ceil(1.5 * ev));
+        return "max iterations " + it + " -> " + options.maxIterations() + ", max evaluations " + ev + " -> "
+                + maxEvaluations;
+    }
+
+    /** RELAX_TOLERANCE: ftol, xtol and gtol times 10. */
+    String relaxTolerances() {
+        FitOptions o = options;
+        options = o.withTolerances(10 * o.ftol(), 10 * o.xtol(), 10 * o.gtol());
+        return String.format(
+                Locale.ROOT,
+                "ftol %.1e -> %.1e, xtol %.1e -> %.1e, gtol %.1e -> %.1e",
+                o.ftol(),
+                options.ftol(),
+                o.xtol(),
+                options.xtol(),
+                o.gtol(),
+                options.gtol());
     }
 
     /**
@@ -84,7 +221,7 @@ final class LoopState {
         Subproblem sub = Subproblem.of(acc, d, aug);
         if (kind == Accumulator.Kind.NORMAL && sub.conditionSquared() > QR_SWITCH_CONDITION * QR_SWITCH_CONDITION) {
             kind = Accumulator.Kind.QR;
-            Accumulator a = evaluate(x);
+            Accumulator a = evaluateAt(x);
             if (valid(a)) {
                 moveTo(x, a);
                 sub = Subproblem.of(acc, d, aug);
@@ -101,14 +238,31 @@ final class LoopState {
     void moveTo(double[] xs, Accumulator a) {
         double[] gNew = a.gradient();
         double[] nNew = a.normalMatrix();
-        NumericalException.requireFinite(gNew, DetectionPoint.GRADIENT, "the gradient JᵀWr");
-        NumericalException.requireFinite(nNew, DetectionPoint.GRADIENT, "the normal matrix JᵀWJ");
-        NumericalException.requireFinite(xs, DetectionPoint.PARAMETER, "the parameters");
+        if (options.faultTolerance().validateNumerics()) {
+            NumericalException.requireFinite(gNew, DetectionPoint.GRADIENT, "the gradient JᵀWr");
+            NumericalException.requireFinite(nNew, DetectionPoint.GRADIENT, "the normal matrix JᵀWJ");
+            NumericalException.requireFinite(xs, DetectionPoint.PARAMETER, "the parameters");
+            requireInsideBounds(xs);
+            NumericalException.requireFinite(new double[] {a.cost()}, DetectionPoint.LOSS, "the cost");
+        }
         x = xs;
         acc = a;
         cost = a.cost();
         g = gNew;
         normal = nNew;
+    }
+
+    private void requireInsideBounds(double[] xs) {
+        for (int i = 0; i < p; i++) {
+            if (xs[i] < problem.lower(i) || xs[i] > problem.upper(i)) {
+                throw new NumericalException(
+                        "parameter " + problem.model().parameterNames().get(i) + " = " + xs[i]
+                                + " is outside its bounds [" + problem.lower(i) + ", " + problem.upper(i) + "]",
+                        DetectionPoint.PARAMETER,
+                        new long[] {i},
+                        new double[] {xs[i]});
+            }
+        }
     }
 
     /** Column norms of the weighted Jacobian, √diag(JᵀWJ); zero columns count as 1. */

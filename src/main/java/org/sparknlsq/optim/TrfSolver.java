@@ -1,6 +1,8 @@
 package org.sparknlsq.optim;
 
+import java.util.Arrays;
 import org.sparknlsq.kernel.Accumulator;
+import org.sparknlsq.robust.RecoveryAction;
 
 /**
  * Trust Region Reflective (Branch, Coleman &amp; Li 1999), following scipy's {@code trf_bounds}
@@ -19,7 +21,8 @@ final class TrfSolver {
             lb[i] = s.problem.lower(i);
             ub[i] = s.problem.upper(i);
         }
-        Bounds bounds = new Bounds(lb, ub);
+        final Bounds original = new Bounds(lb, ub);
+        Bounds bounds = original;
         boolean bounded = s.problem.bounded();
         s.start(bounded ? bounds.strictlyFeasible(start) : start.clone());
 
@@ -27,18 +30,10 @@ final class TrfSolver {
         double[] scaleInv = jacScale ? s.columnNorms() : invert(s.options.xScale());
         double[] v = new double[p];
         double[] dv = new double[p];
-        bounds.clScaling(s.x, s.g, v, dv);
-        double[] t = new double[p];
-        for (int i = 0; i < p; i++) {
-            double vi = dv[i] != 0 ? v[i] * scaleInv[i] : v[i];
-            t[i] = s.x[i] * scaleInv[i] / Math.sqrt(vi);
-        }
-        double delta = Subproblem.norm(t);
-        if (delta == 0 || !Double.isFinite(delta)) {
-            delta = 1.0;
-        }
+        double delta = initialRadius(s, bounds, scaleInv);
         double alpha = 0.0;
         int invalidInARow = 0;
+        double[] forced = null;
         while (true) {
             bounds.clScaling(s.x, s.g, v, dv);
             double gNorm = 0;
@@ -77,7 +72,8 @@ final class TrfSolver {
             double stepNorm = 0;
             double[] xNew = null;
             Accumulator accNew = null;
-            while (actualReduction <= 0 && s.evaluationsLeft()) {
+            boolean rebuild = false;
+            while (actualReduction <= 0 && s.evaluationsLeft() && !rebuild) {
                 Subproblem.Step st = sub.solveTrustRegion(delta, alpha, true);
                 alpha = st.alpha();
                 double[] ph = st.h();
@@ -101,11 +97,60 @@ final class TrfSolver {
                     predicted = -sub.quadratic(ph);
                     xNew = add(s.x, step);
                 }
+                if (forced != null) {
+                    // PERTURB_PARAMETERS: the trial point is given; its step is judged as any other
+                    xNew = forced;
+                    forced = null;
+                    for (int i = 0; i < p; i++) {
+                        step[i] = xNew[i] - s.x[i];
+                        stepH[i] = step[i] / d[i];
+                    }
+                    predicted = -sub.quadratic(stepH);
+                }
                 accNew = s.evaluate(xNew);
                 double stepHNorm = Subproblem.norm(stepH);
                 if (!LoopState.valid(accNew)) {
-                    // scipy: a non-finite trial point shrinks the radius to a quarter of the step
-                    delta = 0.25 * stepHNorm;
+                    RecoveryAction act = s.nextRecovery(true);
+                    if (s.objectiveChanged) {
+                        // a partition was excluded: the model at the current point is rebuilt
+                        s.objectiveChanged = false;
+                        break;
+                    }
+                    if (act == null) {
+                        // scipy: a non-finite trial point shrinks the radius to a quarter of the step
+                        delta = 0.25 * stepHNorm;
+                    } else {
+                        switch (act) {
+                            case SHRINK_TRUST_RADIUS -> {
+                                double old = delta;
+                                delta = 0.5 * delta;
+                                s.recordRecovery(act, "trust radius " + old + " -> " + delta);
+                            }
+                            case TIGHTEN_BOUNDS -> {
+                                bounds = bounds.tightenedAround(s.x, 0.9);
+                                bounded = true;
+                                s.recordRecovery(act, "bounds " + bounds);
+                                rebuild = true;
+                            }
+                            case RESCALE -> {
+                                scaleInv = s.columnNorms();
+                                jacScale = true;
+                                double old = delta;
+                                delta = initialRadius(s, bounds, scaleInv);
+                                s.recordRecovery(
+                                        act,
+                                        "scale from column norms " + Arrays.toString(scaleInv) + ", trust radius " + old
+                                                + " -> " + delta);
+                                rebuild = true;
+                            }
+                            case PERTURB_PARAMETERS -> {
+                                forced = s.perturbed(bounds);
+                                s.recordRecovery(act, "trial point " + Arrays.toString(forced));
+                            }
+                            case INCREASE_ITERATIONS -> s.recordRecovery(act, s.increaseLimits());
+                            case RELAX_TOLERANCE -> s.recordRecovery(act, s.relaxTolerances());
+                        }
+                    }
                     if (++invalidInARow > 50 || delta == 0) {
                         s.termination = Termination.FAILURE;
                         return;
@@ -144,6 +189,9 @@ final class TrfSolver {
             boolean accepted = actualReduction > 0;
             if (accepted) {
                 s.moveTo(xNew, accNew);
+                // TIGHTEN_BOUNDS holds for the retries of one iteration, not for the answer
+                bounds = original;
+                bounded = s.problem.bounded();
                 if (jacScale) {
                     double[] c = s.columnNorms();
                     for (int i = 0; i < p; i++) {
@@ -158,6 +206,21 @@ final class TrfSolver {
                 return;
             }
         }
+    }
+
+    /** scipy trf: Δ₀ = ‖x·scale⁻¹/√v‖ (Coleman–Li v), or 1 when that is 0 or not finite. */
+    private static double initialRadius(LoopState s, Bounds bounds, double[] scaleInv) {
+        int p = s.p;
+        double[] v = new double[p];
+        double[] dv = new double[p];
+        bounds.clScaling(s.x, s.g, v, dv);
+        double[] t = new double[p];
+        for (int i = 0; i < p; i++) {
+            double vi = dv[i] != 0 ? v[i] * scaleInv[i] : v[i];
+            t[i] = s.x[i] * scaleInv[i] / Math.sqrt(vi);
+        }
+        double delta = Subproblem.norm(t);
+        return delta == 0 || !Double.isFinite(delta) ? 1.0 : delta;
     }
 
     /** scipy {@code check_termination}. */

@@ -16,6 +16,8 @@ import org.sparknlsq.kernel.Accumulator;
 import org.sparknlsq.kernel.BlockKernel;
 import org.sparknlsq.kernel.DataBlock;
 import org.sparknlsq.kernel.LocalSource;
+import org.sparknlsq.kernel.PartitionOutcome;
+import org.sparknlsq.kernel.PartitionedSource;
 import org.sparknlsq.kernel.SourceCancelledException;
 import org.sparknlsq.optim.ProgressListener;
 import org.sparknlsq.optim.streaming.BatchedSource;
@@ -39,7 +41,7 @@ import org.sparknlsq.optim.streaming.BatchedSource;
  * <p>{@link #dataPasses()} counts full-data equivalents: points visited divided by the points in
  * the data, rounded up, so a STREAMING batch counts as its share of a pass.
  */
-public final class SparkSource implements BatchedSource, AutoCloseable {
+public final class SparkSource implements BatchedSource, PartitionedSource, AutoCloseable {
     private final JavaSparkContext jsc;
     private final JavaRDD<DataBlock> data;
     private final Broadcast<BlockKernel> kernel;
@@ -110,8 +112,30 @@ public final class SparkSource implements BatchedSource, AutoCloseable {
         return jobs.get();
     }
 
+    @Override
     public int partitionCount() {
         return partitionPoints.length;
+    }
+
+    @Override
+    public long partitionPointCount(int i) {
+        return partitionPoints[i];
+    }
+
+    /** Each partition's failures are caught in its task and come back as its outcome. */
+    @Override
+    public PartitionOutcome[] evaluatePartitions(int[] ids, double[] p, Accumulator.Kind kind) {
+        JavaRDD<PartitionOutcome> pass = data.mapPartitions(guardedPass(kernel, p.clone(), kind));
+        PartitionOutcome[] out = new PartitionOutcome[ids.length];
+        int k = 0;
+        for (int from = 0; from < ids.length; from += waveSize) {
+            int[] wave = Arrays.copyOfRange(ids, from, Math.min(ids.length, from + waveSize));
+            for (List<PartitionOutcome> part : run(pass, wave)) {
+                out[k++] = part.get(0);
+            }
+            afterWave(ids, from, wave);
+        }
+        return out;
     }
 
     @Override
@@ -130,12 +154,12 @@ public final class SparkSource implements BatchedSource, AutoCloseable {
 
     @Override
     public Accumulator evaluate(double[] p, Accumulator.Kind kind) {
-        return evaluatePartitions(range(0, partitionPoints.length), p, kind);
+        return evaluateMerged(range(0, partitionPoints.length), p, kind);
     }
 
     @Override
     public Accumulator evaluateBatch(int b, double[] p, Accumulator.Kind kind) {
-        return evaluatePartitions(batches[b], p, kind);
+        return evaluateMerged(batches[b], p, kind);
     }
 
     /** Stops the pass in flight and every later one. */
@@ -148,7 +172,7 @@ public final class SparkSource implements BatchedSource, AutoCloseable {
         return cancelled;
     }
 
-    private Accumulator evaluatePartitions(int[] ids, double[] p, Accumulator.Kind kind) {
+    private Accumulator evaluateMerged(int[] ids, double[] p, Accumulator.Kind kind) {
         JavaRDD<Accumulator> pass = data.mapPartitions(partitionPass(kernel, p.clone(), kind));
         Accumulator total = new Accumulator(kind, parameters);
         for (int from = 0; from < ids.length; from += waveSize) {
@@ -160,17 +184,21 @@ public final class SparkSource implements BatchedSource, AutoCloseable {
                     total.merge(a);
                 }
             }
-            for (int i : wave) {
-                pointsVisited.addAndGet(partitionPoints[i]);
-            }
-            if (waves != null && ids.length > waveSize) {
-                waves.onProgress("partition", Math.min(ids.length, from + waveSize), ids.length, Map.of());
-            }
+            afterWave(ids, from, wave);
         }
         return total;
     }
 
-    private List<Accumulator>[] run(JavaRDD<Accumulator> pass, int[] wave) {
+    private void afterWave(int[] ids, int from, int[] wave) {
+        for (int i : wave) {
+            pointsVisited.addAndGet(partitionPoints[i]);
+        }
+        if (waves != null && ids.length > waveSize) {
+            waves.onProgress("partition", Math.min(ids.length, from + waveSize), ids.length, Map.of());
+        }
+    }
+
+    private <T> List<T>[] run(JavaRDD<T> pass, int[] wave) {
         if (cancelled) {
             throw new SourceCancelledException("the fit was cancelled", null);
         }
@@ -201,6 +229,20 @@ public final class SparkSource implements BatchedSource, AutoCloseable {
             }
             List<Accumulator> one = new ArrayList<>(1);
             one.add(acc);
+            return one.iterator();
+        };
+    }
+
+    /** As {@link #partitionPass}, with the model's failures caught: one outcome per partition. */
+    private static FlatMapFunction<Iterator<DataBlock>, PartitionOutcome> guardedPass(
+            Broadcast<BlockKernel> kernel, double[] p, Accumulator.Kind kind) {
+        return blocks -> {
+            BlockKernel k = kernel.value();
+            TaskContext task = TaskContext.get();
+            Runnable killCheck = task == null ? () -> {} : task::killTaskIfInterrupted;
+            int index = task == null ? -1 : task.partitionId();
+            List<PartitionOutcome> one = new ArrayList<>(1);
+            one.add(k.accumulatePartition(index, p, blocks, kind, LocalSource.DEFAULT_CHUNK_SIZE, killCheck));
             return one.iterator();
         };
     }

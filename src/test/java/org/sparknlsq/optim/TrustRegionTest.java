@@ -77,7 +77,16 @@ class TrustRegionTest {
 
     @Test
     void invalidOptionsListEveryViolation() {
-        FitOptions o = new FitOptions(Method.TRF, -1, Double.NaN, 0, 0, -1, new double[] {0}, -2);
+        FitOptions o = new FitOptions(
+                Method.TRF,
+                -1,
+                Double.NaN,
+                0,
+                0,
+                -1,
+                new double[] {0},
+                -2,
+                org.sparknlsq.robust.FaultTolerance.defaults());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, o::requireValid);
         for (String s : List.of("ftol", "xtol", "maxIterations", "maxEvaluations", "polishPasses", "xScale[0]")) {
             assertTrue(e.getMessage().contains(s), s + " missing from: " + e.getMessage());

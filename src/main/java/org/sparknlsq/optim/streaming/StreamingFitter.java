@@ -197,7 +197,8 @@ public final class StreamingFitter {
                 exactOptions.method(),
                 STRATEGY,
                 seconds,
-                List.of());
+                List.of(),
+                null);
     }
 
     private static double[][] nanMatrix(int p) {
@@ -233,6 +234,7 @@ public final class StreamingFitter {
                 method,
                 r.strategy(),
                 seconds,
-                r.history());
+                r.history(),
+                r.faults());
     }
 }
