@@ -512,6 +512,10 @@ final class FitCommand implements Callable<Integer> {
             diagnostics.put("epochs", r.epochs());
         }
         diagnostics.put("load_seconds", r.loadSeconds());
+        // with fault tolerance on, the fault report writes them next to the numerical failures
+        if (r.fit().faults() == null) {
+            diagnostics.put("infrastructure", r.infrastructure());
+        }
         if (r.validation() != null) {
             Map<String, Object> v = new LinkedHashMap<>();
             v.put("reference", Strategy.STANDARD.name());

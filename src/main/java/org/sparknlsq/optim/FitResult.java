@@ -57,6 +57,34 @@ public record FitResult(
     }
 
     /** Value of a named parameter. */
+    /** This result with another fault report (the Spark engine adds its infrastructure counts). */
+    public FitResult withFaults(FaultReport f) {
+        return new FitResult(
+                parameterNames,
+                parameters,
+                uncertainties,
+                covariance,
+                correlation,
+                chiSquared,
+                reducedChiSquared,
+                initialCost,
+                cost,
+                points,
+                invalidPoints,
+                iterations,
+                evaluations,
+                dataPasses,
+                polishPassesAccepted,
+                scaledCondition,
+                termination,
+                message,
+                method,
+                strategy,
+                fitSeconds,
+                history,
+                f);
+    }
+
     public double parameter(String name) {
         return parameters[indexOf(name)];
     }

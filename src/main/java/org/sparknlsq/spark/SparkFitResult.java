@@ -1,5 +1,6 @@
 package org.sparknlsq.spark;
 
+import java.util.Map;
 import org.sparknlsq.optim.FitResult;
 import org.sparknlsq.strategy.Strategy;
 
@@ -15,6 +16,8 @@ import org.sparknlsq.strategy.Strategy;
  * @param epochs STREAMING epochs run, 0 for the other strategies
  * @param loadSeconds wall time to read, order and cache the data
  * @param validation the side-by-side check against STANDARD, or null when not asked for
+ * @param infrastructure Spark's own failure events during the fit ({@link
+ *     InfrastructureListener#counts()}); also in {@code fit().faults()} when fault tolerance is on
  */
 public record SparkFitResult(
         FitResult fit,
@@ -25,7 +28,8 @@ public record SparkFitResult(
         long sparkJobs,
         int epochs,
         double loadSeconds,
-        Validation validation) {
+        Validation validation,
+        Map<String, Long> infrastructure) {
 
     /**
      * The same fit repeated with STANDARD on the driver, over the same points, for users who
@@ -36,4 +40,23 @@ public record SparkFitResult(
      * @param standard the STANDARD fit
      */
     public record Validation(double maxRelativeDifference, FitResult standard) {}
+
+    /**
+     * This result with Spark's infrastructure events (see {@link InfrastructureListener#counts()}),
+     * also added to the fit's fault report when there is one.
+     */
+    public SparkFitResult withInfrastructure(Map<String, Long> events) {
+        FitResult f = fit.faults() == null ? fit : fit.withFaults(fit.faults().withInfrastructure(events));
+        return new SparkFitResult(
+                f,
+                strategy,
+                strategyReason,
+                partitions,
+                droppedRecords,
+                sparkJobs,
+                epochs,
+                loadSeconds,
+                validation,
+                Map.copyOf(events));
+    }
 }

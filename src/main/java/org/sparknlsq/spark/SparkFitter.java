@@ -132,7 +132,20 @@ public final class SparkFitter {
         return handle;
     }
 
+    /** The fit with Spark's infrastructure events of its duration counted alongside. */
     private static SparkFitResult run(
+            JavaSparkContext jsc,
+            FitProblem problem,
+            Function<SparkInput.LevelChoice, SparkInput.Loaded> loader,
+            FitOptions options,
+            Options o,
+            FitHandle handle) {
+        try (InfrastructureListener infra = InfrastructureListener.install(jsc)) {
+            return runFit(jsc, problem, loader, options, o, handle).withInfrastructure(infra.counts());
+        }
+    }
+
+    private static SparkFitResult runFit(
             JavaSparkContext jsc,
             FitProblem problem,
             Function<SparkInput.LevelChoice, SparkInput.Loaded> loader,
@@ -182,7 +195,16 @@ public final class SparkFitter {
                 // with STANDARD the fit is its own reference
                 SparkFitResult.Validation v = o.validate() ? new SparkFitResult.Validation(0, fit) : null;
                 return new SparkFitResult(
-                        fit, strategy, plan[0].reason(), data.partitions(), data.dropped(), 0, 0, loadSeconds, v);
+                        fit,
+                        strategy,
+                        plan[0].reason(),
+                        data.partitions(),
+                        data.dropped(),
+                        0,
+                        0,
+                        loadSeconds,
+                        v,
+                        Map.of());
             }
             int[][] batches = strategy == Strategy.STREAMING
                     ? batches(data.partitionPoints(), batchTarget(o, k, problem.parameterCount()))
@@ -211,7 +233,8 @@ public final class SparkFitter {
                         jobs,
                         epochs,
                         loadSeconds,
-                        v);
+                        v,
+                        Map.of());
             }
         } catch (Exception e) {
             throw Failures.unwrap(e);
