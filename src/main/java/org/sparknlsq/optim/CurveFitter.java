@@ -51,9 +51,11 @@ public final class CurveFitter {
             throw new IllegalArgumentException("fewer points (" + source.pointCount() + ") than parameters (" + p
                     + "): the fit is underdetermined");
         }
-        FaultTolerantSource ft = options.faultTolerance().enabled() && source instanceof PartitionedSource ps
-                ? new FaultTolerantSource(ps, options.faultTolerance())
-                : null;
+        FaultTolerantSource ft = source instanceof FaultTolerantSource given
+                ? given
+                : options.faultTolerance().enabled() && source instanceof PartitionedSource ps
+                        ? new FaultTolerantSource(ps, options.faultTolerance())
+                        : null;
         LoopState s = new LoopState(problem, ft != null ? ft : source, options, monitor);
         int polished = 0;
         Accumulator qr = null;

@@ -10,6 +10,7 @@ import org.sparknlsq.kernel.Accumulator;
 import org.sparknlsq.kernel.NormalEquationsSource;
 import org.sparknlsq.kernel.PartitionOutcome;
 import org.sparknlsq.kernel.PartitionedSource;
+import org.sparknlsq.optim.streaming.BatchedSource;
 import org.sparknlsq.robust.BatchFailureException;
 import org.sparknlsq.robust.BatchStatistics;
 import org.sparknlsq.robust.FaultReport;
@@ -34,9 +35,13 @@ import org.sparknlsq.robust.FaultTolerance;
  *       where it succeeded before, is excluded ({@link #excludeFailingAt}).
  * </ul>
  *
- * Not thread-safe; the optimizer drives it from one thread.
+ * <p>For STREAMING ({@link #evaluateBatchTrial}) a batch is a group of partitions: a failure in
+ * one of them makes the batch give no step in that epoch, and the full-data evaluations follow the
+ * two kinds above.
+ *
+ * <p>Not thread-safe; the optimizer drives it from one thread.
  */
-final class FaultTolerantSource implements NormalEquationsSource {
+public final class FaultTolerantSource implements NormalEquationsSource {
     private final PartitionedSource inner;
     private final FaultTolerance config;
     private final BatchStatistics stats;
@@ -51,7 +56,7 @@ final class FaultTolerantSource implements NormalEquationsSource {
     private long totalRetries;
     private int iteration;
 
-    FaultTolerantSource(PartitionedSource inner, FaultTolerance config) {
+    public FaultTolerantSource(PartitionedSource inner, FaultTolerance config) {
         this.inner = inner;
         this.config = config;
         this.stats = new BatchStatistics(config.batchStatsBufferSize());
@@ -104,12 +109,13 @@ final class FaultTolerantSource implements NormalEquationsSource {
      */
     @Override
     public Accumulator evaluate(double[] p, Accumulator.Kind kind) {
-        PartitionOutcome[] out = pass(active(), p, kind, true);
+        int[] active = active();
+        PartitionOutcome[] out = pass(active, p, kind, excluded.length - active.length, false);
         List<PartitionOutcome> failed = failures(out);
         for (int r = 1; r <= config.maxRetriesPerBatch() && !failed.isEmpty(); r++) {
             int[] ids = ids(failed);
             record("retry_in_place", failed, "attempt " + (r + 1) + " at the same parameters");
-            PartitionOutcome[] again = pass(ids, p, kind, false);
+            PartitionOutcome[] again = pass(ids, p, kind, -1, false);
             for (PartitionOutcome o : again) {
                 for (int i = 0; i < out.length; i++) {
                     if (out[i].partition() == o.partition()) {
@@ -143,8 +149,30 @@ final class FaultTolerantSource implements NormalEquationsSource {
     }
 
     /** A trial point: a failure marks the result invalid and is kept in {@link #lastFailures}. */
-    Accumulator evaluateTrial(double[] p, Accumulator.Kind kind) {
-        PartitionOutcome[] out = pass(active(), p, kind, true);
+    public Accumulator evaluateTrial(double[] p, Accumulator.Kind kind) {
+        int[] ids = active();
+        return trial(ids, p, kind, excluded.length - ids.length);
+    }
+
+    /**
+     * The active partitions of STREAMING batch {@code b} at {@code p}, as a trial: a failure
+     * marks the result invalid and is kept in {@link #lastFailures}.
+     *
+     * @throws UnsupportedOperationException if the source has no batches
+     */
+    public Accumulator evaluateBatchTrial(int b, double[] p, Accumulator.Kind kind) {
+        int[] all = ((BatchedSource) inner).batchPartitions(b);
+        int[] ids = java.util.Arrays.stream(all).filter(id -> !excluded[id]).toArray();
+        return trial(ids, p, kind, all.length - ids.length);
+    }
+
+    /** Whether the last trial evaluation had a failed partition. */
+    public boolean lastTrialFailed() {
+        return !lastFailures.isEmpty();
+    }
+
+    private Accumulator trial(int[] ids, double[] p, Accumulator.Kind kind, int skipped) {
+        PartitionOutcome[] out = pass(ids, p, kind, skipped, true);
         List<PartitionOutcome> failed = failures(out);
         lastFailures = failed;
         if (!failed.isEmpty()) {
@@ -165,7 +193,7 @@ final class FaultTolerantSource implements NormalEquationsSource {
     boolean excludeFailingAt(List<PartitionOutcome> failed, double[] current, Accumulator.Kind kind) {
         record("check_at_current", failed, "re-evaluated at the current parameters");
         boolean changed = false;
-        for (PartitionOutcome o : pass(ids(failed), current, kind, false)) {
+        for (PartitionOutcome o : pass(ids(failed), current, kind, -1, false)) {
             if (!o.ok()) {
                 exclude(o);
                 changed = true;
@@ -186,7 +214,7 @@ final class FaultTolerantSource implements NormalEquationsSource {
                 iteration, action, List.copyOf(parts), failed.get(0).errorType(), detail));
     }
 
-    FaultReport report() {
+    public FaultReport report() {
         long excludedPoints = 0;
         for (FaultReport.Excluded e : exclusions) {
             excludedPoints += e.points();
@@ -228,12 +256,22 @@ final class FaultTolerantSource implements NormalEquationsSource {
         return ids;
     }
 
-    /** Runs the listed partitions and records every outcome; a full pass also counts the skipped. */
-    private PartitionOutcome[] pass(int[] ids, double[] p, Accumulator.Kind kind, boolean full) {
+    /**
+     * Runs the listed partitions and records every outcome.
+     *
+     * @param skipped excluded partitions this evaluation would have covered, counted as skipped
+     *     batches; -1 for a retry, which is not a new evaluation
+     * @param trial a trial point: if a partition fails, the step may be at fault rather than the
+     *     data, so the evaluation is recorded but left out of the success rate
+     */
+    private PartitionOutcome[] pass(int[] ids, double[] p, Accumulator.Kind kind, int skipped, boolean trial) {
         PartitionOutcome[] out = inner.evaluatePartitions(ids, p, kind);
-        if (full) {
+        boolean inRate = !trial || failures(out).isEmpty();
+        if (skipped >= 0) {
             passes++;
-            stats.skip(excluded.length - ids.length);
+            if (inRate) {
+                stats.skip(skipped);
+            }
         }
         for (PartitionOutcome o : out) {
             double loss = Double.NaN;
@@ -251,15 +289,17 @@ final class FaultTolerantSource implements NormalEquationsSource {
                 failedEver.add(o.partition());
                 errorTypes.merge(o.errorType(), 1L, Long::sum);
             }
-            stats.record(new BatchStatistics.Batch(
-                    o.partition(),
-                    passes,
-                    loss,
-                    gNorm,
-                    o.nanos() / 1e9,
-                    o.ok(),
-                    retries.getOrDefault(o.partition(), 0),
-                    o.errorType()));
+            stats.record(
+                    new BatchStatistics.Batch(
+                            o.partition(),
+                            passes,
+                            loss,
+                            gNorm,
+                            o.nanos() / 1e9,
+                            o.ok(),
+                            retries.getOrDefault(o.partition(), 0),
+                            o.errorType()),
+                    inRate);
         }
         return out;
     }

@@ -16,7 +16,7 @@ public final class BatchStatistics {
      * One batch attempt.
      *
      * @param batchIndex the partition (LARGE, CHUNKED, STANDARD) or streaming batch index
-     * @param pass the data pass it belonged to (1-based)
+     * @param pass the evaluation it belonged to (1-based; a STREAMING batch is one of its own)
      * @param loss the batch's cost ½Σρ, NaN if it failed
      * @param gradientNorm ‖Jᵀr‖₂ of the batch alone, NaN if it failed or the pass had no Jacobian
      * @param seconds the batch's own time inside its task
@@ -40,6 +40,8 @@ public final class BatchStatistics {
     private long succeeded;
     private long failed;
     private long skipped;
+    private long rateSucceeded;
+    private long rateFailed;
 
     public BatchStatistics(int capacity) {
         if (capacity < 1) {
@@ -48,7 +50,25 @@ public final class BatchStatistics {
         ring = new Batch[capacity];
     }
 
+    /** Records {@code b}, counted in the success rate. */
     public void record(Batch b) {
+        record(b, true);
+    }
+
+    /**
+     * Records {@code b}.
+     *
+     * @param inRate whether it counts in {@link #successRate()}: false for the batches of a trial
+     *     point where some batch failed, since the step rather than the data may be at fault
+     */
+    public void record(Batch b, boolean inRate) {
+        if (inRate) {
+            if (b.success()) {
+                rateSucceeded++;
+            } else {
+                rateFailed++;
+            }
+        }
         ring[next] = b;
         next = (next + 1) % ring.length;
         size = Math.min(size + 1, ring.length);
@@ -95,14 +115,14 @@ public final class BatchStatistics {
     }
 
     /**
-     * Successful batches over all batches of all passes, an excluded partition counting as a failed
-     * batch in every pass after its exclusion (so the rate tends to the share of good partitions,
-     * as in the seed's streaming optimizer where a bad batch fails in every epoch). NaN when no
-     * batch was counted.
+     * Successful batches over all batches counted in the rate, an excluded partition counting as
+     * a failed batch in every pass after its exclusion (so the rate tends to the share of good
+     * partitions, as in the seed's streaming optimizer where a bad batch fails in every epoch).
+     * NaN when no batch was counted.
      */
     public double successRate() {
-        long all = succeeded + failed + skipped;
-        return all == 0 ? Double.NaN : (double) succeeded / all;
+        long all = rateSucceeded + rateFailed + skipped;
+        return all == 0 ? Double.NaN : (double) rateSucceeded / all;
     }
 
     /**

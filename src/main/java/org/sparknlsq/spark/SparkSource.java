@@ -158,6 +158,11 @@ public final class SparkSource implements BatchedSource, PartitionedSource, Auto
     }
 
     @Override
+    public int[] batchPartitions(int b) {
+        return batches[b].clone();
+    }
+
+    @Override
     public Accumulator evaluateBatch(int b, double[] p, Accumulator.Kind kind) {
         return evaluateMerged(batches[b], p, kind);
     }

@@ -141,4 +141,48 @@ class FaultToleranceCliTest {
         assertEquals(ExitCode.NUMERICAL_ERROR.code(), r.code(), r.err());
         assertTrue(r.err().contains("the model is not finite at the start parameters"), r.err());
     }
+
+    @Test
+    void badFaultToleranceSettingsAreOneConfigError() throws IOException {
+        Path data = csv("all.csv", 0);
+        Cli.Run r = Cli.run(
+                "fit",
+                "--data",
+                data.toString(),
+                "--x",
+                "x",
+                "--y",
+                "y",
+                "--model",
+                "a*exp(-b*x) + c",
+                "--params",
+                "a=2,b=0.3,c=1",
+                "--min-success-rate",
+                "1.5",
+                "--max-retries-per-batch",
+                "-1");
+        assertEquals(ExitCode.CONFIG_ERROR.code(), r.code(), r.err());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().contains("--min-success-rate must be in [0, 1], got 1.5"), r.err());
+        assertTrue(r.err().contains("--max-retries-per-batch must be >= 0, got -1"), r.err());
+    }
+
+    @Test
+    void theOptionsHaveTheirYamlNames() throws IOException {
+        Path data = csv("all.csv", 0);
+        Path yaml = Cli.write(
+                dir,
+                "ft.yaml",
+                "data: " + data + "\nx: x\ny: y\nmodel: a*exp(-b*x) + c*sqrt(x-2)\nparams: {a: 2, b: 0.3, c: 1}\n"
+                        + "partitions: 10\nenableFaultTolerance: true\nminSuccessRate: 0.9\nmaxRetriesPerBatch: 0\n"
+                        + "batchStatsBufferSize: 5\n");
+        Path out = dir.resolve("result.json");
+        Cli.Run r = Cli.run("fit", "--config", yaml.toString(), "--output", out.toString());
+        // 20% excluded: a rate of about 0.8 is below the required 0.9
+        assertEquals(ExitCode.BATCH_FAILURE.code(), r.code(), r.err());
+        JsonNode d = Cli.JSON.readTree(out.toFile()).get("diagnostics");
+        assertEquals(0.9, d.get("min_success_rate").asDouble());
+        assertEquals(0, d.get("total_retries").asInt(), "no retries in place");
+        assertEquals(5, d.get("recent_batch_stats").size());
+    }
 }

@@ -12,6 +12,9 @@ import org.sparknlsq.kernel.DataBlock;
 import org.sparknlsq.kernel.LocalSource;
 import org.sparknlsq.model.CurveModel;
 import org.sparknlsq.model.expr.ExpressionModel;
+import org.sparknlsq.optim.streaming.LocalBatchedSource;
+import org.sparknlsq.optim.streaming.StreamingFitter;
+import org.sparknlsq.optim.streaming.StreamingOptions;
 import org.sparknlsq.problem.FitProblem;
 import org.sparknlsq.robust.ConvergenceException;
 import org.sparknlsq.robust.FaultReport;
@@ -286,6 +289,23 @@ class FaultToleranceTest {
     }
 
     @Test
+    void aThirdRetryRescalesFromTheColumnNorms() {
+        double[] start = {2.0, 0.3, 1.0};
+        FitOptions o = FitOptions.defaults()
+                .withFaultTolerance(FaultTolerance.defaults().withMaxRetriesPerBatch(3));
+        FitResult r = fit(new BreaksAfterStart(start, false), blocks(false), o);
+        List<FaultReport.Recovery> actions = r.faults().recoveryActions();
+        assertEquals(
+                List.of("shrink_trust_radius", "tighten_bounds", "rescale", "check_at_current"),
+                actions.stream().map(FaultReport.Recovery::action).toList());
+        assertTrue(
+                actions.get(2).detail().startsWith("scale from column norms ["),
+                actions.get(2).detail());
+        assertEquals(3, r.faults().retryCounts().get(5) - 1, "three recovery retries and the check");
+        assertTrue(r.success(), r.message());
+    }
+
+    @Test
     void convergenceRecoveryPerturbsThenRaisesTheLimits() {
         double[] start = {2.0, 0.3, 1.0};
         FitResult r = fit(new BreaksAfterStart(start, true), blocks(false), FitOptions.defaults());
@@ -329,5 +349,54 @@ class FaultToleranceTest {
         assertThrows(ArithmeticException.class, () -> fit(new Throwing(first(1), false), blocks(false), fast));
         FitResult ft = fit(new Throwing(new int[0], false), blocks(false), FitOptions.defaults());
         assertArrayEquals(clean.parameters(), ft.parameters(), 1e-13);
+    }
+
+    static FitResult stream(CurveModel model, List<DataBlock> blocks) {
+        FitProblem problem = FitProblem.of(model, 2.0, 0.3, 1.0);
+        BlockKernel k = new BlockKernel(model, problem.loss(), problem.fScale());
+        return StreamingFitter.fit(
+                        problem,
+                        LocalBatchedSource.ofBlocks(k, blocks),
+                        FitOptions.defaults(),
+                        StreamingOptions.defaults(),
+                        FitMonitor.NONE)
+                .fit();
+    }
+
+    @Test
+    void streamingExcludesPoisonedBatchesAndReachesTheValidRowsOptimum() {
+        FitResult r = stream(SQRT_MODEL, blocks());
+        FitResult valid = fit(SQRT_MODEL, blocks().subList(2, PARTITIONS), FitOptions.defaults());
+        assertTrue(r.success(), r.message());
+        assertEquals("STREAMING", r.strategy());
+        assertEquals(
+                List.of(0, 1),
+                r.faults().excludedPartitions().stream()
+                        .map(FaultReport.Excluded::partition)
+                        .toList());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(valid.parameters()[i], r.parameters()[i], 1e-8 * Math.abs(valid.parameters()[i]));
+        }
+        // skipped batches count against the rate in the streaming phase too
+        assertTrue(r.faults().batchesSkipped() > 0);
+        assertTrue(r.faults().batchSuccessRate() < 0.85, "rate " + r.faults().batchSuccessRate());
+    }
+
+    @Test
+    void streamingSkipsABatchThatBreaksMidFitAndTheExactPhaseExcludesIt() {
+        double[] start = {2.0, 0.3, 1.0};
+        FitResult r = stream(new BreaksAfterStart(start, false), blocks(false));
+        assertTrue(r.success(), r.message());
+        assertEquals(
+                List.of(5),
+                r.faults().excludedPartitions().stream()
+                        .map(FaultReport.Excluded::partition)
+                        .toList());
+        List<DataBlock> without = new ArrayList<>(blocks(false));
+        without.remove(5);
+        FitResult ref = fit(new Throwing(new int[0], false), without, FitOptions.defaults());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(ref.parameters()[i], r.parameters()[i], 1e-8 * Math.abs(ref.parameters()[i]));
+        }
     }
 }

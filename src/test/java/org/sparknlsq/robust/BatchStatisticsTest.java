@@ -36,6 +36,18 @@ class BatchStatisticsTest {
     }
 
     @Test
+    void batchesOfAFailedTrialAreRecordedButLeftOutOfTheRate() {
+        BatchStatistics s = new BatchStatistics(4);
+        s.record(ok(0, 1));
+        s.record(ok(1, 1), false);
+        s.record(new BatchStatistics.Batch(2, 1, Double.NaN, Double.NaN, 0, false, 0, "X"), false);
+        assertEquals(1.0, s.successRate());
+        assertEquals(3, s.attempted());
+        assertEquals(1, s.failed());
+        assertEquals(3, s.recent().size());
+    }
+
+    @Test
     void edgeCases() {
         BatchStatistics none = new BatchStatistics(2);
         assertTrue(Double.isNaN(none.successRate()), "no batches: no rate");

@@ -40,4 +40,13 @@ public interface BatchedSource extends NormalEquationsSource {
      * over that batch only, its share of a full pass in {@link #dataPasses()}.
      */
     Accumulator evaluateBatch(int b, double[] p, Accumulator.Kind kind);
+
+    /**
+     * The partitions of batch {@code b}, in order, for a source that is also a {@link
+     * org.sparknlsq.kernel.PartitionedSource} (fault tolerance needs them); others need not
+     * answer.
+     */
+    default int[] batchPartitions(int b) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no partitions");
+    }
 }

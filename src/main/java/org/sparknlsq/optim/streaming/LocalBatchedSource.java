@@ -8,6 +8,8 @@ import org.sparknlsq.kernel.Accumulator;
 import org.sparknlsq.kernel.BlockKernel;
 import org.sparknlsq.kernel.DataBlock;
 import org.sparknlsq.kernel.LocalSource;
+import org.sparknlsq.kernel.PartitionOutcome;
+import org.sparknlsq.kernel.PartitionedSource;
 
 /**
  * A {@link BatchedSource} over in-memory blocks, evaluated on the local cores by {@link
@@ -21,12 +23,18 @@ import org.sparknlsq.kernel.LocalSource;
  *
  * <p>Pass counting follows {@link BatchedSource}: the points visited by all evaluations over the
  * points in the data, rounded up, as the Spark source counts them.
+ *
+ * <p>As a {@link PartitionedSource}, each block (or piece of a block) of each batch, in order, is
+ * one partition.
  */
-public final class LocalBatchedSource implements BatchedSource {
+public final class LocalBatchedSource implements BatchedSource, PartitionedSource {
     private final int parameterCount;
     private final LocalSource all;
     private final LocalSource[] batches;
     private final long[] batchPoints;
+    /** Per batch, its first partition (block) index; one more entry for the end. */
+    private final int[] firstPartition;
+
     private final long points;
     private final AtomicLong pointsVisited = new AtomicLong();
 
@@ -39,12 +47,15 @@ public final class LocalBatchedSource implements BatchedSource {
         List<DataBlock> flat = new ArrayList<>();
         this.batches = new LocalSource[batchBlocks.size()];
         this.batchPoints = new long[batchBlocks.size()];
+        this.firstPartition = new int[batchBlocks.size() + 1];
         for (int b = 0; b < batches.length; b++) {
             List<DataBlock> blocks = batchBlocks.get(b);
+            firstPartition[b] = flat.size();
             batches[b] = new LocalSource(kernel, blocks, chunkSize, pool);
             batchPoints[b] = batches[b].pointCount();
             flat.addAll(blocks);
         }
+        firstPartition[batches.length] = flat.size();
         this.all = new LocalSource(kernel, flat, chunkSize, pool);
         this.points = all.pointCount();
     }
@@ -143,6 +154,30 @@ public final class LocalBatchedSource implements BatchedSource {
         }
         pointsVisited.addAndGet(batchPoints[b]);
         return batches[b].evaluate(p, kind);
+    }
+
+    @Override
+    public int partitionCount() {
+        return all.partitionCount();
+    }
+
+    @Override
+    public long partitionPointCount(int i) {
+        return all.partitionPointCount(i);
+    }
+
+    @Override
+    public int[] batchPartitions(int b) {
+        return java.util.stream.IntStream.range(firstPartition[b], firstPartition[b + 1])
+                .toArray();
+    }
+
+    @Override
+    public PartitionOutcome[] evaluatePartitions(int[] ids, double[] p, Accumulator.Kind kind) {
+        for (int id : ids) {
+            pointsVisited.addAndGet(all.partitionPointCount(id));
+        }
+        return all.evaluatePartitions(ids, p, kind);
     }
 
     /** Points visited over the points in the data, rounded up. */

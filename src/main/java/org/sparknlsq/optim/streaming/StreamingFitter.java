@@ -2,8 +2,10 @@ package org.sparknlsq.optim.streaming;
 
 import java.util.Arrays;
 import java.util.List;
+import org.sparknlsq.kernel.PartitionedSource;
 import org.sparknlsq.kernel.SourceCancelledException;
 import org.sparknlsq.optim.CurveFitter;
+import org.sparknlsq.optim.FaultTolerantSource;
 import org.sparknlsq.optim.FitMonitor;
 import org.sparknlsq.optim.FitOptions;
 import org.sparknlsq.optim.FitResult;
@@ -105,7 +107,11 @@ public final class StreamingFitter {
             throw new IllegalArgumentException("fewer points (" + source.pointCount() + ") than parameters (" + p
                     + "): the fit is underdetermined");
         }
-        StreamingPhase phase = new StreamingPhase(problem, source, options, monitor);
+        // one ledger for both phases, so the report covers the whole fit
+        FaultTolerantSource ft = exactOptions.faultTolerance().enabled() && source instanceof PartitionedSource ps
+                ? new FaultTolerantSource(ps, exactOptions.faultTolerance())
+                : null;
+        StreamingPhase phase = new StreamingPhase(problem, source, ft, options, monitor);
         phase.run();
         boolean aborted = phase.stop() == StreamingResult.Stop.USER_ABORT;
         FitProblem fromBest = problem.withStart(phase.best());
@@ -118,14 +124,14 @@ public final class StreamingFitter {
                         // so this is the summary at the best point, which stays put
                         ? CurveFitter.fit(
                                 fromBest,
-                                source,
+                                ft != null ? ft : source,
                                 exactOptions
                                         .withMethod(Method.TRF)
                                         .withMaxEvaluations(1)
                                         .withPolishPasses(0),
                                 FitMonitor.NONE,
                                 STRATEGY)
-                        : CurveFitter.fit(fromBest, source, exactOptions, monitor, STRATEGY);
+                        : CurveFitter.fit(fromBest, ft != null ? ft : source, exactOptions, monitor, STRATEGY);
             } catch (SourceCancelledException e) {
                 // cancelled in the exact phase's first pass: the streaming best point stands
                 aborted = true;
@@ -138,6 +144,9 @@ public final class StreamingFitter {
         FitResult whole;
         if (exact == null) {
             whole = withoutPasses(problem, source, exactOptions, phase, seconds, cancelled);
+            if (ft != null) {
+                whole = whole.withFaults(ft.report());
+            }
         } else if (aborted) {
             whole = wholeFit(
                     exact, phase.startCost(), seconds, Termination.USER_ABORT, cancelled, exactOptions.method());

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.sparknlsq.kernel.Accumulator;
 import org.sparknlsq.kernel.SourceCancelledException;
+import org.sparknlsq.optim.FaultTolerantSource;
 import org.sparknlsq.optim.FitMonitor;
 import org.sparknlsq.optim.IterationRecord;
 import org.sparknlsq.problem.FitProblem;
@@ -21,6 +22,9 @@ final class StreamingPhase {
 
     private final FitProblem problem;
     private final BatchedSource source;
+    /** The failed-partition ledger, or null without fault tolerance. */
+    private final FaultTolerantSource ft;
+
     private final StreamingOptions options;
     private final FitMonitor monitor;
     private final int p;
@@ -54,9 +58,16 @@ final class StreamingPhase {
     private StreamingResult.Stop stop;
     private boolean sourceCancelled;
 
-    StreamingPhase(FitProblem problem, BatchedSource source, StreamingOptions options, FitMonitor monitor) {
+    /** @param ft the ledger over {@code source} when fault tolerance is on, else null */
+    StreamingPhase(
+            FitProblem problem,
+            BatchedSource source,
+            FaultTolerantSource ft,
+            StreamingOptions options,
+            FitMonitor monitor) {
         this.problem = problem;
         this.source = source;
+        this.ft = ft;
         this.options = options;
         this.monitor = monitor;
         this.p = problem.parameterCount();
@@ -113,7 +124,9 @@ final class StreamingPhase {
         for (int i = 0; i < p; i++) {
             x0[i] = InformationFilter.strictlyInside(problem.start()[i], lower[i], upper[i]);
         }
-        Accumulator a = source.evaluate(x0, Accumulator.Kind.NORMAL);
+        // with fault tolerance, partitions failing at the start are retried, then excluded
+        Accumulator a =
+                ft != null ? ft.evaluate(x0, Accumulator.Kind.NORMAL) : source.evaluate(x0, Accumulator.Kind.NORMAL);
         evaluations++;
         passes += 1.0;
         if (a.invalidCount() > 0 || !Double.isFinite(a.cost()) || a.count() == 0) {
@@ -169,10 +182,16 @@ final class StreamingPhase {
             return null;
         }
         for (int b = 0; b < source.batchCount(); b++) {
-            Accumulator acc = source.evaluateBatch(b, x, Accumulator.Kind.NORMAL);
+            Accumulator acc = ft != null
+                    ? ft.evaluateBatchTrial(b, x, Accumulator.Kind.NORMAL)
+                    : source.evaluateBatch(b, x, Accumulator.Kind.NORMAL);
             batches++;
             evaluations++;
             passes += (double) source.batchPointCount(b) / source.pointCount();
+            if (ft != null && ft.lastTrialFailed()) {
+                // a failed partition: this batch gives no step in this epoch; the epoch goes on
+                continue;
+            }
             double[] normal = acc.normalMatrix();
             double[] g = acc.gradient();
             if (!finite(acc, normal, g)) {
@@ -194,7 +213,9 @@ final class StreamingPhase {
                 return null;
             }
         }
-        Accumulator c = source.evaluate(x, Accumulator.Kind.NORMAL);
+        // the judgement is a trial: a failed partition rejects the epoch, it never shrinks the objective
+        Accumulator c =
+                ft != null ? ft.evaluateTrial(x, Accumulator.Kind.NORMAL) : source.evaluate(x, Accumulator.Kind.NORMAL);
         evaluations++;
         passes += 1.0;
         double[] cNormal = c.normalMatrix();

@@ -3,6 +3,7 @@ package org.sparknlsq.optim.streaming;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,7 @@ import org.sparknlsq.optim.FitOptions;
 import org.sparknlsq.optim.FitResult;
 import org.sparknlsq.optim.Termination;
 import org.sparknlsq.problem.FitProblem;
+import org.sparknlsq.robust.FaultTolerance;
 
 /**
  * STREAMING against the exact strategy on the same data: both must end at the same optimum, with
@@ -276,17 +278,38 @@ class StreamingFitterTest {
         assertEquals(r.startCost(), r.fit().initialCost());
     }
 
-    @Test
-    void aBatchThatIsNotFiniteRejectsTheStepAndTheEpoch() {
-        // a·sqrt(x − s) is not finite for x < s; nearly undamped steps from s = −3 overshoot the
-        // data's s = −0.2 into the data range, where some batch is no longer finite
+    /** a·sqrt(x − s) from s = −3 with nearly undamped steps, on data with s = −0.2. */
+    static StreamingResult overshooting(FitOptions exact) {
+        // the steps overshoot the data's s = −0.2 into the data range, where some batch is no
+        // longer finite
         CurveModel shifted = new ShiftedRoot();
         List<DataBlock> blocks =
                 StreamingData.blocks(shifted, new double[] {2, -0.2}, 40_000, 0, 4, 0.01, false, 8, 13);
         FitProblem problem = FitProblem.of(shifted, 1, -3);
         StreamingOptions bold = StreamingOptions.defaults().withInitialDamping(1e-12);
-        StreamingResult r = streaming(problem, blocks, bold);
+        return StreamingFitter.fit(problem, StreamingData.batchedSource(problem, blocks), exact, bold, FitMonitor.NONE);
+    }
+
+    @Test
+    void withoutFaultToleranceABatchThatIsNotFiniteRejectsTheStepAndTheEpoch() {
+        StreamingResult r = overshooting(FitOptions.defaults().withFaultTolerance(FaultTolerance.fast()));
         assertTrue(r.stepsRejected() >= 1, r.briefReport());
+        assertAbandonedEpochs(r);
+        assertNull(r.fit().faults());
+    }
+
+    @Test
+    void withFaultToleranceABatchThatIsNotFiniteGivesNoStepAndItsEpochIsJudged() {
+        StreamingResult r = overshooting(FitOptions.defaults());
+        assertEquals(0, r.stepsRejected(), "the failing batch is skipped, not stepped");
+        assertAbandonedEpochs(r);
+        assertTrue(r.fit().success(), r.fit().message());
+        assertFalse(r.fit().faults().failedBatches().isEmpty());
+        assertEquals(List.of(), r.fit().faults().excludedPartitions(), "the steps were at fault, not the data");
+        assertEquals(1.0, r.fit().faults().batchSuccessRate(), "failed trials are not in the rate");
+    }
+
+    private static void assertAbandonedEpochs(StreamingResult r) {
         boolean sawAbandoned = false;
         for (EpochRecord e : r.epochHistory()) {
             if (Double.isNaN(e.cost())) {
