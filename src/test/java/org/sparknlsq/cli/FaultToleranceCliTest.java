@@ -38,22 +38,28 @@ class FaultToleranceCliTest {
         return Cli.write(dir, name, b.toString());
     }
 
+    /** {@code fit} of {@code data} (columns x, y) with {@code model} from a=2, b=0.3, c=1, then {@code more}. */
+    private static String[] fitArgs(Path data, String model, String... more) {
+        return Cli.concat(
+                new String[] {
+                    "fit",
+                    "--data",
+                    data.toString(),
+                    "--x",
+                    "x",
+                    "--y",
+                    "y",
+                    "--model",
+                    model,
+                    "--params",
+                    "a=2,b=0.3,c=1"
+                },
+                more);
+    }
+
     private JsonNode fit(Path data, String model, int partitions, int code) throws IOException {
-        return Cli.fitJson(
-                dir,
-                code,
-                "--data",
-                data.toString(),
-                "--x",
-                "x",
-                "--y",
-                "y",
-                "--model",
-                model,
-                "--params",
-                "a=2,b=0.3,c=1",
-                "--partitions",
-                Integer.toString(partitions));
+        String[] args = fitArgs(data, model, "--partitions", Integer.toString(partitions));
+        return Cli.fitJson(dir, code, java.util.Arrays.copyOfRange(args, 1, args.length));
     }
 
     @Test
@@ -84,22 +90,8 @@ class FaultToleranceCliTest {
     void eightyPercentPoisonedFailsWithItsExitCodeAndExplainsWhy() throws IOException {
         Path data = csv("all.csv", 0);
         Path out = dir.resolve("result.json");
-        Cli.Run r = Cli.run(
-                "fit",
-                "--output",
-                out.toString(),
-                "--data",
-                data.toString(),
-                "--x",
-                "x",
-                "--y",
-                "y",
-                "--model",
-                "a*exp(-b*x) + c*sqrt(x-8)",
-                "--params",
-                "a=2,b=0.3,c=1",
-                "--partitions",
-                "10");
+        Cli.Run r =
+                Cli.run(fitArgs(data, "a*exp(-b*x) + c*sqrt(x-8)", "--output", out.toString(), "--partitions", "10"));
         assertEquals(ExitCode.BATCH_FAILURE.code(), r.code(), r.err());
         assertEquals(7, r.code());
         assertEquals(1, r.errLines().size(), r.err());
@@ -123,21 +115,7 @@ class FaultToleranceCliTest {
     void fastModeStopsAtTheFirstNonFinitePartition() throws IOException {
         Path data = csv("all.csv", 0);
         Cli.Run r = Cli.run(
-                "fit",
-                "--data",
-                data.toString(),
-                "--x",
-                "x",
-                "--y",
-                "y",
-                "--model",
-                "a*exp(-b*x) + c*sqrt(x-2)",
-                "--params",
-                "a=2,b=0.3,c=1",
-                "--partitions",
-                "10",
-                "--enable-fault-tolerance",
-                "false");
+                fitArgs(data, "a*exp(-b*x) + c*sqrt(x-2)", "--partitions", "10", "--enable-fault-tolerance", "false"));
         assertEquals(ExitCode.NUMERICAL_ERROR.code(), r.code(), r.err());
         assertTrue(r.err().contains("the model is not finite at the start parameters"), r.err());
     }
@@ -145,22 +123,8 @@ class FaultToleranceCliTest {
     @Test
     void badFaultToleranceSettingsAreOneConfigError() throws IOException {
         Path data = csv("all.csv", 0);
-        Cli.Run r = Cli.run(
-                "fit",
-                "--data",
-                data.toString(),
-                "--x",
-                "x",
-                "--y",
-                "y",
-                "--model",
-                "a*exp(-b*x) + c",
-                "--params",
-                "a=2,b=0.3,c=1",
-                "--min-success-rate",
-                "1.5",
-                "--max-retries-per-batch",
-                "-1");
+        Cli.Run r =
+                Cli.run(fitArgs(data, "a*exp(-b*x) + c", "--min-success-rate", "1.5", "--max-retries-per-batch", "-1"));
         assertEquals(ExitCode.CONFIG_ERROR.code(), r.code(), r.err());
         assertEquals(1, r.errLines().size(), r.err());
         assertTrue(r.err().contains("--min-success-rate must be in [0, 1], got 1.5"), r.err());
