@@ -510,6 +510,7 @@ final class FitCommand implements Callable<Integer> {
         diagnostics.put("spark_jobs", r.sparkJobs());
         if (r.strategy() == Strategy.STREAMING) {
             diagnostics.put("epochs", r.epochs());
+            diagnostics.put("final_epoch", r.epochs());
         }
         diagnostics.put("load_seconds", r.loadSeconds());
         // with fault tolerance on, the fault report writes them next to the numerical failures

@@ -138,9 +138,13 @@ public final class FitResultJson {
             g.writeEndObject();
 
             g.writeFieldName("diagnostics");
+            // the caller's diagnostics first, then the fault report's fields; the caller's values
+            // win where both have one (final_epoch of a STREAMING fit, for example)
             Map<String, Object> all = new LinkedHashMap<>(diagnostics);
             if (r.faults() != null) {
-                all.putAll(r.faults().toMap(r.termination().converged(), 0, r.fitSeconds(), Map.of("enabled", false)));
+                r.faults()
+                        .toMap(r.termination().converged(), 0, r.fitSeconds(), Map.of("enabled", false))
+                        .forEach(all::putIfAbsent);
             }
             any(g, all);
 

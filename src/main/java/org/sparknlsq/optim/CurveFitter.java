@@ -161,7 +161,7 @@ public final class CurveFitter {
                         faults.excludedPartitions().size(),
                         faults.partitions(),
                         100 * faults.excludedFraction())
-                + (t.converged() ? "the rest " : "")
+                + (t.converged() ? "on the remaining data, " : "")
                 + message(t);
     }
 

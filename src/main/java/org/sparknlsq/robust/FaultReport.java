@@ -1,6 +1,7 @@
 package org.sparknlsq.robust;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,7 @@ public record FaultReport(
                 recoveryActions,
                 recentBatches,
                 aggregates,
-                Map.copyOf(events));
+                Collections.unmodifiableMap(new LinkedHashMap<>(events)));
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.sparknlsq.spark;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sparknlsq.optim.FitResult;
 import org.sparknlsq.strategy.Strategy;
@@ -57,6 +59,6 @@ public record SparkFitResult(
                 epochs,
                 loadSeconds,
                 validation,
-                Map.copyOf(events));
+                Collections.unmodifiableMap(new LinkedHashMap<>(events)));
     }
 }
