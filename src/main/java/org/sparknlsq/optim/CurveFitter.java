@@ -33,6 +33,22 @@ public final class CurveFitter {
      */
     public static FitResult fit(
             FitProblem problem, NormalEquationsSource source, FitOptions options, FitMonitor monitor, String strategy) {
+        return fit(problem, source, options, monitor, strategy, Snapshot.Sink.NONE);
+    }
+
+    /**
+     * As {@link #fit(FitProblem, NormalEquationsSource, FitOptions, FitMonitor, String)}, sending
+     * a {@link Snapshot} to {@code checkpoints} after every iteration and resuming from {@code
+     * checkpoints.resume()} when it gives one (TRF only; a resumed fit takes the same steps as the
+     * interrupted one, to the bit, and its history starts at the resumed iteration).
+     */
+    public static FitResult fit(
+            FitProblem problem,
+            NormalEquationsSource source,
+            FitOptions options,
+            FitMonitor monitor,
+            String strategy,
+            Snapshot.Sink checkpoints) {
         long t0 = System.nanoTime();
         options.requireValid();
         int p = problem.parameterCount();
@@ -57,6 +73,10 @@ public final class CurveFitter {
                         ? new FaultTolerantSource(ps, options.faultTolerance())
                         : null;
         LoopState s = new LoopState(problem, ft != null ? ft : source, options, monitor);
+        s.checkpointing(checkpoints);
+        if (options.method() == Method.LM && s.resumePending()) {
+            throw new IllegalArgumentException("resuming is supported for method trf only, not lm");
+        }
         int polished = 0;
         Accumulator qr = null;
         try {

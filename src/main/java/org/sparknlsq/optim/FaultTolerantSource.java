@@ -242,6 +242,69 @@ public final class FaultTolerantSource implements NormalEquationsSource {
                 Map.of());
     }
 
+    /** Adds the ledger's counters and exclusions to a snapshot's state (see {@link #restore}). */
+    void exportTo(Map<String, Object> state) {
+        long[] c = stats.counts();
+        state.put("ft_counts", new long[] {passes, totalRetries, c[0], c[1], c[2], c[3], c[4]});
+        if (!exclusions.isEmpty()) {
+            state.put(
+                    "ft_excluded_after_pass",
+                    exclusions.stream()
+                            .mapToLong(FaultReport.Excluded::afterPass)
+                            .toArray());
+            state.put(
+                    "ft_excluded_error_types",
+                    exclusions.stream().map(FaultReport.Excluded::errorType).toArray(String[]::new));
+            state.put(
+                    "ft_excluded_messages",
+                    exclusions.stream().map(FaultReport.Excluded::message).toArray(String[]::new));
+        }
+    }
+
+    long[] failedIndices() {
+        return failedEver.stream().mapToLong(Integer::longValue).toArray();
+    }
+
+    java.util.SortedMap<Long, Long> retryCounts() {
+        java.util.SortedMap<Long, Long> m = new TreeMap<>();
+        retries.forEach((k, v) -> m.put((long) k, (long) v));
+        return m;
+    }
+
+    java.util.SortedMap<String, Long> errorTypeCounts() {
+        return new TreeMap<>(errorTypes);
+    }
+
+    long[] excludedPartitions() {
+        return exclusions.stream().mapToLong(FaultReport.Excluded::partition).toArray();
+    }
+
+    /** Puts back the ledger of a snapshot: exclusions, retries, error types, counters. */
+    void restore(Snapshot r) {
+        long[] excl = r.excludedPartitions();
+        long[] after = r.longs("ft_excluded_after_pass");
+        String[] types = excl.length == 0 ? new String[0] : (String[]) r.state().get("ft_excluded_error_types");
+        String[] messages =
+                excl.length == 0 ? new String[0] : (String[]) r.state().get("ft_excluded_messages");
+        for (int i = 0; i < excl.length; i++) {
+            int id = Math.toIntExact(excl[i]);
+            excluded[id] = true;
+            exclusions.add(
+                    new FaultReport.Excluded(id, inner.partitionPointCount(id), types[i], messages[i], (int) after[i]));
+        }
+        for (long f : r.failedBatchIndices()) {
+            failedEver.add((int) f);
+        }
+        r.retryCounts().forEach((k, v) -> retries.put(k.intValue(), v.intValue()));
+        errorTypes.putAll(r.errorTypes());
+        long[] c = r.longs("ft_counts");
+        if (c.length == 7) {
+            passes = c[0];
+            totalRetries = c[1];
+            stats.restoreCounts(java.util.Arrays.copyOfRange(c, 2, 7));
+        }
+    }
+
     private int[] active() {
         int k = 0;
         for (boolean e : excluded) {

@@ -3,7 +3,9 @@ package org.sparknlsq.optim;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.sparknlsq.kernel.Accumulator;
 import org.sparknlsq.kernel.NormalEquationsSource;
 import org.sparknlsq.kernel.PartitionOutcome;
@@ -38,6 +40,12 @@ final class LoopState {
      * changed, and the solver must rebuild its model at the current point.
      */
     boolean objectiveChanged;
+
+    /** Where snapshots go; {@link Snapshot.Sink#NONE} unless the fit checkpoints. */
+    Snapshot.Sink sink = Snapshot.Sink.NONE;
+
+    /** The snapshot to resume from, until a solver has taken it. */
+    private Snapshot pendingResume;
 
     final List<IterationRecord> history = new ArrayList<>();
 
@@ -99,6 +107,88 @@ final class LoopState {
         }
         moveTo(x0, a);
         initialCost = cost;
+    }
+
+    /** Sets where snapshots go and the snapshot to resume from (or null). */
+    void checkpointing(Snapshot.Sink s) {
+        sink = s;
+        pendingResume = s.resume();
+    }
+
+    boolean resumePending() {
+        return pendingResume != null;
+    }
+
+    /**
+     * The snapshot to resume {@code phase} from, once: null if there is none, or if it belongs
+     * to another phase.
+     */
+    Snapshot takeResume(String phase) {
+        Snapshot r = pendingResume;
+        if (r == null || !r.phase().equals(phase)) {
+            return null;
+        }
+        pendingResume = null;
+        return r;
+    }
+
+    /**
+     * Restores the loop from {@code r} and re-evaluates its point, which gives the sums the
+     * interrupted fit had there (the same partitions in the same order). The re-evaluation is
+     * not counted, so the evaluation limit falls where it would have.
+     */
+    void resumeAt(Snapshot r) {
+        iterations = r.iteration();
+        evaluations = (int) r.integer("evaluations");
+        kind = Accumulator.Kind.valueOf(r.text("accumulator_kind"));
+        options = options.withTolerances(r.number("ftol"), r.number("xtol"), r.number("gtol"))
+                .withMaxIterations((int) r.integer("max_iterations"));
+        maxEvaluations = (int) r.integer("max_evaluations");
+        trialRetries = (int) r.integer("trial_retries");
+        perturbations = (int) r.integer("perturbations");
+        if (ft != null) {
+            ft.restore(r);
+        }
+        double[] x0 = r.x();
+        moveTo(x0, source.evaluate(x0, kind));
+        initialCost = r.number("initial_cost");
+    }
+
+    /**
+     * Sends the state at the end of an iteration to the sink: the solver's variables in {@code
+     * solver}, the loop's own (counters, kind, limits, recovery state) and the fault-tolerance
+     * ledger.
+     */
+    void snapshot(String phase, Map<String, Object> solver) {
+        if (sink == Snapshot.Sink.NONE) {
+            return;
+        }
+        TreeMap<String, Object> st = new TreeMap<>(solver);
+        st.put("evaluations", (long) evaluations);
+        st.put("accumulator_kind", kind.name());
+        st.put("initial_cost", initialCost);
+        st.put("ftol", options.ftol());
+        st.put("xtol", options.xtol());
+        st.put("gtol", options.gtol());
+        st.put("max_iterations", (long) options.maxIterations());
+        st.put("max_evaluations", (long) maxEvaluations);
+        st.put("trial_retries", (long) trialRetries);
+        st.put("perturbations", (long) perturbations);
+        if (ft != null) {
+            ft.exportTo(st);
+        }
+        sink.onSnapshot(new Snapshot(
+                phase,
+                x,
+                x,
+                cost,
+                iterations,
+                0,
+                st,
+                ft == null ? new long[0] : ft.failedIndices(),
+                ft == null ? new TreeMap<>() : ft.retryCounts(),
+                ft == null ? new TreeMap<>() : ft.errorTypeCounts(),
+                ft == null ? new long[0] : ft.excludedPartitions()));
     }
 
     /** Evaluates a trial point; a failed partition makes the result invalid (see {@link #nextRecovery}). */

@@ -1,6 +1,8 @@
 package org.sparknlsq.optim;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.sparknlsq.kernel.Accumulator;
 import org.sparknlsq.robust.RecoveryAction;
 
@@ -24,7 +26,12 @@ final class TrfSolver {
         final Bounds original = new Bounds(lb, ub);
         Bounds bounds = original;
         boolean bounded = s.problem.bounded();
-        s.start(bounded ? bounds.strictlyFeasible(start) : start.clone());
+        Snapshot resume = s.takeResume(PHASE);
+        if (resume != null) {
+            s.resumeAt(resume);
+        } else {
+            s.start(bounded ? bounds.strictlyFeasible(start) : start.clone());
+        }
 
         boolean jacScale = s.options.xScale() == null;
         double[] scaleInv = jacScale ? s.columnNorms() : invert(s.options.xScale());
@@ -34,6 +41,16 @@ final class TrfSolver {
         double alpha = 0.0;
         int invalidInARow = 0;
         double[] forced = null;
+        if (resume != null) {
+            jacScale = resume.integer("jac_scale") == 1;
+            scaleInv = resume.doubles("scale");
+            delta = resume.number("trust_radius");
+            alpha = resume.number("alpha");
+            invalidInARow = (int) resume.integer("invalid_in_a_row");
+            bounds = new Bounds(resume.doubles("lower"), resume.doubles("upper"));
+            bounded = resume.integer("bounded") == 1;
+            forced = resume.state().containsKey("forced") ? resume.doubles("forced") : null;
+        }
         while (true) {
             bounds.clScaling(s.x, s.g, v, dv);
             double gNorm = 0;
@@ -205,8 +222,24 @@ final class TrfSolver {
             if (!s.record(gNorm, stepNorm, delta, accepted)) {
                 return;
             }
+            Map<String, Object> st = new HashMap<>();
+            st.put("trust_radius", delta);
+            st.put("alpha", alpha);
+            st.put("scale", scaleInv.clone());
+            st.put("jac_scale", jacScale ? 1L : 0L);
+            st.put("invalid_in_a_row", (long) invalidInARow);
+            st.put("lower", bounds.lb.clone());
+            st.put("upper", bounds.ub.clone());
+            st.put("bounded", bounded ? 1L : 0L);
+            if (forced != null) {
+                st.put("forced", forced.clone());
+            }
+            s.snapshot(PHASE, st);
         }
     }
+
+    /** The phase name of this solver's snapshots. */
+    static final String PHASE = "trf";
 
     /** scipy trf: Δ₀ = ‖x·scale⁻¹/√v‖ (Coleman–Li v), or 1 when that is 0 or not finite. */
     private static double initialRadius(LoopState s, Bounds bounds, double[] scaleInv) {

@@ -84,6 +84,23 @@ public final class BatchStatistics {
         skipped += n;
     }
 
+    /**
+     * The counters (succeeded, failed, skipped, and the two counted in the rate), for a
+     * checkpoint; {@link #restoreCounts} puts them back. The ring buffer is not kept.
+     */
+    public long[] counts() {
+        return new long[] {succeeded, failed, skipped, rateSucceeded, rateFailed};
+    }
+
+    /** Sets the counters from {@link #counts()} of a checkpoint. */
+    public void restoreCounts(long[] c) {
+        succeeded = c[0];
+        failed = c[1];
+        skipped = c[2];
+        rateSucceeded = c[3];
+        rateFailed = c[4];
+    }
+
     public int capacity() {
         return ring.length;
     }

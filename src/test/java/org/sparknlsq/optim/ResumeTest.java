@@ -1,0 +1,90 @@
+package org.sparknlsq.optim;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.sparknlsq.kernel.BlockKernel;
+import org.sparknlsq.kernel.DataBlock;
+import org.sparknlsq.kernel.LocalSource;
+import org.sparknlsq.model.CurveModel;
+import org.sparknlsq.model.builtin.BuiltinModels;
+import org.sparknlsq.problem.FitProblem;
+
+/**
+ * A fit resumed from the snapshot of any iteration ends with the parameters of the uninterrupted
+ * fit, to the bit: plain, with excluded partitions, and with bounds.
+ */
+class ResumeTest {
+    /** Keeps every snapshot; resumes from the given one. */
+    static final class Recorder implements Snapshot.Sink {
+        final List<Snapshot> all = new ArrayList<>();
+        final Snapshot from;
+
+        Recorder(Snapshot from) {
+            this.from = from;
+        }
+
+        @Override
+        public void onSnapshot(Snapshot s) {
+            all.add(s);
+        }
+
+        @Override
+        public Snapshot resume() {
+            return from;
+        }
+    }
+
+    static FitResult fit(FitProblem problem, List<DataBlock> blocks, Recorder r) {
+        BlockKernel k = new BlockKernel(problem.model(), problem.loss(), problem.fScale());
+        return CurveFitter.fit(
+                problem,
+                new LocalSource(k, blocks, LocalSource.DEFAULT_CHUNK_SIZE, null),
+                FitOptions.defaults(),
+                FitMonitor.NONE,
+                "TEST",
+                r);
+    }
+
+    static void assertResumesExactly(FitProblem problem, List<DataBlock> blocks) {
+        Recorder first = new Recorder(null);
+        FitResult whole = fit(problem, blocks, first);
+        assertTrue(whole.success(), whole.message());
+        assertTrue(first.all.size() >= 4, "iterations: " + first.all.size());
+        for (Snapshot at : first.all) {
+            Recorder again = new Recorder(at);
+            FitResult resumed = fit(problem, blocks, again);
+            assertArrayEquals(whole.parameters(), resumed.parameters(), "resumed after iteration " + at.iteration());
+            assertArrayEquals(whole.uncertainties(), resumed.uncertainties());
+            assertEquals(whole.iterations(), resumed.iterations());
+            assertEquals(whole.termination(), resumed.termination());
+            // the snapshots after the resume point are the same as the uninterrupted ones
+            if (!again.all.isEmpty()) {
+                Snapshot last = again.all.get(again.all.size() - 1);
+                assertArrayEquals(first.all.get(first.all.size() - 1).x(), last.x());
+            }
+        }
+    }
+
+    @Test
+    void fromEveryIteration() {
+        FitProblem problem = FitProblem.of(BuiltinModels.exponentialDecay(), 1.0, 1.0, 0.0);
+        assertResumesExactly(problem, FaultToleranceTest.blocks(false));
+    }
+
+    @Test
+    void withExcludedPartitions() {
+        CurveModel m = FaultToleranceTest.SQRT_MODEL;
+        assertResumesExactly(FitProblem.of(m, 2.0, 0.3, 1.0), FaultToleranceTest.blocks());
+    }
+
+    @Test
+    void withBounds() {
+        // the data have b = 0.5: the bound on b is active at the solution
+        FitProblem problem = FitProblem.of(BuiltinModels.exponentialDecay(), 1.0, 0.3, 0.0)
+                .withBounds(new double[] {0, 0, -10}, new double[] {10, 0.45, 10});
+        assertResumesExactly(problem, FaultToleranceTest.blocks(false));
+    }
+}
