@@ -1,12 +1,12 @@
 package org.sparknlsq.checkpoint;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.sparknlsq.optim.Snapshot;
 import org.sparknlsq.robust.CheckpointException;
 
 /**
@@ -40,31 +40,13 @@ public record CheckpointState(
         long timestampMillis,
         String configHash,
         String dataFingerprint,
-        String phase,
         List<String> parameterNames,
-        double[] current,
-        double[] best,
-        double bestCost,
-        int iteration,
-        int epoch,
-        int batchIndex,
-        SortedMap<String, Object> optimizerState,
-        long[] failedBatchIndices,
-        SortedMap<Long, Long> retryCounts,
-        SortedMap<String, Long> errorTypes,
-        long[] excludedPartitions) {
+        Snapshot snapshot) {
 
     public static final String VERSION = "2.0";
 
     public CheckpointState {
         parameterNames = List.copyOf(parameterNames);
-        current = current.clone();
-        best = best.clone();
-        optimizerState = Collections.unmodifiableSortedMap(new TreeMap<>(optimizerState));
-        failedBatchIndices = failedBatchIndices.clone();
-        retryCounts = Collections.unmodifiableSortedMap(new TreeMap<>(retryCounts));
-        errorTypes = Collections.unmodifiableSortedMap(new TreeMap<>(errorTypes));
-        excludedPartitions = excludedPartitions.clone();
     }
 
     /** The file's content, without the digest (the writer adds it). */
@@ -75,25 +57,27 @@ public record CheckpointState(
                 .attribute("timestamp", timestampMillis)
                 .attribute("config_hash", configHash)
                 .attribute("data_fingerprint", dataFingerprint)
-                .attribute("phase", phase)
+                .attribute("phase", snapshot.phase())
                 .put("parameters/names", parameterNames.toArray(new String[0]))
-                .put("parameters/current", current)
-                .put("parameters/best", best)
-                .put("parameters/best_cost", bestCost)
-                .put("progress/iteration", (long) iteration)
-                .put("progress/epoch", (long) epoch)
-                .put("progress/batch_index", (long) batchIndex)
-                .put("progress/best_loss", bestCost);
-        optimizerState.forEach((k, v) -> c.put("optimizer_state/" + k, v));
-        putIfAny(c, "diagnostics/failed_batch_indices", failedBatchIndices);
-        putIfAny(c, "diagnostics/excluded_partitions", excludedPartitions);
-        if (!retryCounts.isEmpty()) {
-            c.put("diagnostics/retry_counts/keys", longs(retryCounts.keySet()));
-            c.put("diagnostics/retry_counts/values", longs(retryCounts.values()));
+                .put("parameters/current", snapshot.x())
+                .put("parameters/best", snapshot.best())
+                .put("parameters/best_cost", snapshot.bestCost())
+                .put("progress/iteration", (long) snapshot.iteration())
+                .put("progress/epoch", (long) snapshot.epoch())
+                .put("progress/batch_index", 0L)
+                .put("progress/best_loss", snapshot.bestCost());
+        snapshot.state().forEach((k, v) -> c.put("optimizer_state/" + k, v));
+        putIfAny(c, "diagnostics/failed_batch_indices", snapshot.failedBatchIndices());
+        putIfAny(c, "diagnostics/excluded_partitions", snapshot.excludedPartitions());
+        if (!snapshot.retryCounts().isEmpty()) {
+            c.put("diagnostics/retry_counts/keys", longs(snapshot.retryCounts().keySet()));
+            c.put(
+                    "diagnostics/retry_counts/values",
+                    longs(snapshot.retryCounts().values()));
         }
-        if (!errorTypes.isEmpty()) {
-            c.put("diagnostics/error_types/keys", errorTypes.keySet().toArray(new String[0]));
-            c.put("diagnostics/error_types/values", longs(errorTypes.values()));
+        if (!snapshot.errorTypes().isEmpty()) {
+            c.put("diagnostics/error_types/keys", snapshot.errorTypes().keySet().toArray(new String[0]));
+            c.put("diagnostics/error_types/values", longs(snapshot.errorTypes().values()));
         }
         return c;
     }
@@ -150,25 +134,26 @@ public record CheckpointState(
         for (int i = 0; i < errorKeys.length; i++) {
             errors.put(errorKeys[i], errorValues[i]);
         }
+        Snapshot snapshot = new Snapshot(
+                v1 ? r.optionalAttribute("phase", "") : r.attribute("phase", String.class),
+                current,
+                best,
+                r.dataset("parameters/best_cost", Double.class),
+                Math.toIntExact(r.dataset("progress/iteration", Long.class)),
+                Math.toIntExact(r.dataset("progress/epoch", Long.class)),
+                state,
+                r.optional("diagnostics/failed_batch_indices", long[].class, new long[0]),
+                retries,
+                errors,
+                r.optional("diagnostics/excluded_partitions", long[].class, new long[0]));
         return new CheckpointState(
                 version,
                 v1 ? r.optionalAttribute("writer_version", "") : r.attribute("writer_version", String.class),
                 v1 ? r.optionalAttribute("timestamp", 0L) : r.attribute("timestamp", Long.class),
                 v1 ? r.optionalAttribute("config_hash", "") : r.attribute("config_hash", String.class),
                 v1 ? r.optionalAttribute("data_fingerprint", "") : r.attribute("data_fingerprint", String.class),
-                v1 ? r.optionalAttribute("phase", "") : r.attribute("phase", String.class),
                 List.of(names),
-                current,
-                best,
-                r.dataset("parameters/best_cost", Double.class),
-                Math.toIntExact(r.dataset("progress/iteration", Long.class)),
-                Math.toIntExact(r.dataset("progress/epoch", Long.class)),
-                Math.toIntExact(r.dataset("progress/batch_index", Long.class)),
-                state,
-                r.optional("diagnostics/failed_batch_indices", long[].class, new long[0]),
-                retries,
-                errors,
-                r.optional("diagnostics/excluded_partitions", long[].class, new long[0]));
+                snapshot);
     }
 
     /** Typed access with one-line errors naming the file and the entry. */
@@ -216,14 +201,14 @@ public record CheckpointState(
     public Map<String, Object> summary() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("version", version);
-        m.put("phase", phase);
-        m.put("iteration", iteration);
-        m.put("epoch", epoch);
-        m.put("best_cost", bestCost);
+        m.put("phase", snapshot.phase());
+        m.put("iteration", snapshot.iteration());
+        m.put("epoch", snapshot.epoch());
+        m.put("best_cost", snapshot.bestCost());
         m.put("timestamp", timestampMillis);
         List<String> p = new ArrayList<>();
-        for (int i = 0; i < best.length; i++) {
-            p.add(parameterNames.get(i) + "=" + best[i]);
+        for (int i = 0; i < snapshot.best().length; i++) {
+            p.add(parameterNames.get(i) + "=" + snapshot.best()[i]);
         }
         m.put("best", p);
         return m;

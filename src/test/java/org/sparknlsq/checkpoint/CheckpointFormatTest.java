@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparknlsq.optim.Snapshot;
 import org.sparknlsq.robust.CheckpointException;
 
 /** The HDF5 layout v2, its digest, v1 compatibility, and every kind of corruption. */
@@ -34,19 +35,19 @@ class CheckpointFormatTest {
                 1_700_000_000_000L,
                 "cfg-hash",
                 "data-fp",
-                "trf",
                 List.of("a", "b", "c"),
-                new double[] {3.0, 1.3, 0.5 + iteration},
-                new double[] {2.9, 1.25, Math.PI},
-                0.75,
-                iteration,
-                0,
-                0,
-                opt,
-                new long[] {3, 4},
-                retries,
-                errors,
-                new long[] {4});
+                new Snapshot(
+                        "trf",
+                        new double[] {3.0, 1.3, 0.5 + iteration},
+                        new double[] {2.9, 1.25, Math.PI},
+                        0.75,
+                        iteration,
+                        0,
+                        opt,
+                        new long[] {3, 4},
+                        retries,
+                        errors,
+                        new long[] {4}));
     }
 
     static void assertSame(CheckpointState a, CheckpointState b) {
@@ -58,10 +59,10 @@ class CheckpointFormatTest {
         CheckpointState s = state(7);
         CheckpointState back = CheckpointManager.decode(CheckpointManager.encode(s), "mem");
         assertSame(s, back);
-        assertArrayEquals(s.current(), back.current());
-        assertEquals(0.125, back.optimizerState().get("trust_radius"));
-        assertEquals(2L, back.retryCounts().get(3L));
-        assertArrayEquals(new long[] {4}, back.excludedPartitions());
+        assertArrayEquals(s.snapshot().x(), back.snapshot().x());
+        assertEquals(0.125, back.snapshot().state().get("trust_radius"));
+        assertEquals(2L, back.snapshot().retryCounts().get(3L));
+        assertArrayEquals(new long[] {4}, back.snapshot().excludedPartitions());
     }
 
     @Test
@@ -114,9 +115,9 @@ class CheckpointFormatTest {
         Hdf5Checkpoint.write(c, f);
         CheckpointState s = CheckpointManager.decode(Files.readAllBytes(f), "v1.h5");
         assertEquals("1.0", s.version());
-        assertEquals(4, s.iteration());
-        assertEquals(0, s.excludedPartitions().length);
-        assertTrue(s.errorTypes().isEmpty());
+        assertEquals(4, s.snapshot().iteration());
+        assertEquals(0, s.snapshot().excludedPartitions().length);
+        assertTrue(s.snapshot().errorTypes().isEmpty());
     }
 
     private static String reason(byte[] bytes) {
@@ -192,19 +193,19 @@ class CheckpointFormatTest {
                 0,
                 "",
                 "",
-                "trf",
                 List.of("a"),
-                new double[] {1},
-                new double[] {1},
-                1,
-                0,
-                0,
-                0,
-                new TreeMap<>(),
-                new long[0],
-                new TreeMap<>(),
-                new TreeMap<>(),
-                new long[0]);
+                new Snapshot(
+                        "trf",
+                        new double[] {1},
+                        new double[] {1},
+                        1,
+                        0,
+                        0,
+                        new TreeMap<>(),
+                        new long[0],
+                        new TreeMap<>(),
+                        new TreeMap<>(),
+                        new long[0]));
         assertFalse(none.toContent().has("diagnostics/failed_batch_indices"));
     }
 }

@@ -28,7 +28,9 @@ class CheckpointManagerTest {
         assertEquals(
                 List.of("checkpoint-000005.h5", "checkpoint-000004.h5", "checkpoint-000003.h5"),
                 all.stream().map(CheckpointManager.Entry::name).toList());
-        assertEquals(5, m.findLatest(new ArrayList<>()).orElseThrow().state().iteration());
+        assertEquals(
+                5,
+                m.findLatest(new ArrayList<>()).orElseThrow().state().snapshot().iteration());
         // a new manager on the same directory goes on with the numbering
         assertEquals(
                 Optional.of("checkpoint-000006.h5"),
@@ -46,7 +48,7 @@ class CheckpointManagerTest {
         List<CheckpointManager.Entry> skipped = new ArrayList<>();
         CheckpointManager.Entry latest = m.findLatest(skipped).orElseThrow();
         assertEquals("checkpoint-000001.h5", latest.name());
-        assertEquals(1, latest.state().iteration());
+        assertEquals(1, latest.state().snapshot().iteration());
         assertEquals(1, skipped.size());
         assertTrue(
                 skipped.get(0).problem().contains("checkpoint-000002.h5: not a readable HDF5"),
@@ -90,7 +92,7 @@ class CheckpointManagerTest {
         assertEquals(Optional.of("checkpoint-000002.h5"), m.save(CheckpointFormatTest.state(5)));
         assertEquals(false, m.diagnostics().get("circuit_breaker_open"));
         List<CheckpointManager.Entry> skipped = new ArrayList<>();
-        assertEquals(5, m.findLatest(skipped).orElseThrow().state().iteration());
+        assertEquals(5, m.findLatest(skipped).orElseThrow().state().snapshot().iteration());
         assertEquals(List.of(), skipped, "no partial checkpoint was left behind");
         try (var s = Files.list(target)) {
             assertEquals(2, s.count(), "no temporary files");
