@@ -50,6 +50,10 @@ public final class CheckpointManager {
         public static Options defaults() {
             return new Options(3, 3, 100, 3, 30_000);
         }
+
+        public Options withKeepLastN(int n) {
+            return new Options(n, attempts, backoffMillis, breakerThreshold, cooldownMillis);
+        }
     }
 
     /** One file in the directory and whether it validates. */
@@ -76,11 +80,15 @@ public final class CheckpointManager {
      * @param conf the Hadoop configuration for a remote directory; may be null for a local one
      */
     public CheckpointManager(String dir, Configuration conf, Options options) throws IOException {
+        this(dir, conf, options, true);
+    }
+
+    private CheckpointManager(String dir, Configuration conf, Options options, boolean forWriting) throws IOException {
         this.dir = dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
         this.conf = conf;
         this.options = options;
         Location where = Location.of(this.dir);
-        if (where.local()) {
+        if (forWriting && where.local()) {
             Files.createDirectories(where.localPath());
         }
         int max = 0;
@@ -88,11 +96,16 @@ public final class CheckpointManager {
             Matcher m = NAME.matcher(name);
             if (m.matches()) {
                 max = Math.max(max, Integer.parseInt(m.group(1)));
-            } else if (name.startsWith(".checkpoint-")) {
+            } else if (forWriting && name.startsWith(".checkpoint-")) {
                 delete(name);
             }
         }
         nextSequence = max + 1;
+    }
+
+    /** A manager that only reads: it creates nothing and deletes nothing (for listings). */
+    public static CheckpointManager forReading(String dir, Configuration conf) throws IOException {
+        return new CheckpointManager(dir, conf, Options.defaults(), false);
     }
 
     public String directory() {
@@ -269,6 +282,9 @@ public final class CheckpointManager {
     private List<String> names() throws IOException {
         Location where = Location.of(dir);
         if (where.local()) {
+            if (!Files.isDirectory(where.localPath())) {
+                return List.of();
+            }
             try (Stream<Path> s = Files.list(where.localPath())) {
                 return s.map(p -> p.getFileName().toString()).toList();
             }

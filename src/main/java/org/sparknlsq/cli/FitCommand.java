@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
+import org.sparknlsq.checkpoint.FitCheckpoints;
 import org.sparknlsq.io.BadRecordPolicy;
 import org.sparknlsq.io.CsvData;
 import org.sparknlsq.io.CsvReader;
@@ -31,6 +32,7 @@ import org.sparknlsq.optim.FitOptions;
 import org.sparknlsq.optim.FitResult;
 import org.sparknlsq.optim.Method;
 import org.sparknlsq.optim.ProgressListener;
+import org.sparknlsq.optim.Snapshot;
 import org.sparknlsq.optim.streaming.StreamingOptions;
 import org.sparknlsq.problem.FitProblem;
 import org.sparknlsq.problem.Loss;
@@ -80,6 +82,9 @@ final class FitCommand implements Callable<Integer> {
 
     @Mixin
     ConfigFile.Options configFile;
+
+    @Mixin
+    CheckpointArgs checkpointArgs;
 
     @Option(
             names = "--data",
@@ -433,9 +438,24 @@ final class FitCommand implements Callable<Integer> {
             return fitOnSpark(problem, options, input, null, showProgress, csv);
         }
         long t2 = System.nanoTime();
-        FitResult result = fit(problem, csv, options);
+        FitCheckpoints checkpoints = checkpointArgs.open(
+                problem,
+                options,
+                settings(input, requested, 0),
+                data,
+                checkpointArgs.dir != null && !Location.of(checkpointArgs.dir).local() ? new Configuration() : null);
+        Thread onTerm = saveOnTerm(checkpoints);
+        FitResult result;
+        try {
+            result = fit(problem, csv, options, checkpoints != null ? checkpoints : Snapshot.Sink.NONE);
+        } finally {
+            removeHook(onTerm);
+        }
         double fitSeconds = (System.nanoTime() - t2) / 1e9;
         Map<String, Object> diagnostics = new LinkedHashMap<>();
+        if (checkpoints != null) {
+            diagnostics.put("checkpoint_info", checkpoints.diagnostics());
+        }
         diagnostics.put(
                 "strategy_reason",
                 requested != null
@@ -469,12 +489,20 @@ final class FitCommand implements Callable<Integer> {
         session = SparkSessions.open(master);
         SparkSession spark = session.session();
         ConsoleProgress console = showProgress ? new ConsoleProgress(System.err) : null;
+        int cut = csv == null ? input.partitions() : spark.sparkContext().defaultParallelism();
+        FitCheckpoints checkpoints = checkpointArgs.open(
+                problem,
+                options,
+                settings(input, requested, cut),
+                data,
+                spark.sparkContext().hadoopConfiguration());
         SparkFitter.Options so = SparkFitter.Options.defaults()
                 .withStreaming(streamingOptions())
                 .withStrategy(requested)
                 .withBatchPoints(batchPoints)
                 .withValidation(validate)
-                .withProgress(console != null ? console : ProgressListener.NONE);
+                .withProgress(console != null ? console : ProgressListener.NONE)
+                .withCheckpoints(checkpoints != null ? checkpoints : Snapshot.Sink.NONE);
         FitHandle handle = csv == null
                 ? SparkFitter.submit(spark, problem, input, options, so)
                 : SparkFitter.submit(
@@ -489,6 +517,7 @@ final class FitCommand implements Callable<Integer> {
                         options,
                         so);
         SparkFitResult r;
+        Thread onTerm = saveOnTerm(checkpoints);
         try {
             r = handle.result();
         } catch (IllegalArgumentException e) {
@@ -502,9 +531,13 @@ final class FitCommand implements Callable<Integer> {
             if (console != null) {
                 console.finish();
             }
+            removeHook(onTerm);
         }
         Map<String, Object> diagnostics = new LinkedHashMap<>();
         diagnostics.put("strategy_reason", r.strategyReason());
+        if (checkpoints != null) {
+            diagnostics.put("checkpoint_info", checkpoints.diagnostics());
+        }
         diagnostics.put("master", spark.sparkContext().master());
         diagnostics.put("partitions", r.partitions());
         diagnostics.put("spark_jobs", r.sparkJobs());
@@ -650,6 +683,45 @@ final class FitCommand implements Callable<Integer> {
         return o;
     }
 
+    /** The input settings that decide a fit's steps, for the checkpoints' config hash. */
+    private String settings(SparkInput.Spec input, Strategy requested, int partitionsUsed) {
+        return String.format(
+                Locale.ROOT,
+                "x=%s y=%s sigma=%s policy=%s format=%s partitions=%d/%d strategy=%s batch=%d epochs=%d lambda=%s%n",
+                input.x(),
+                input.y(),
+                input.sigma(),
+                input.policy(),
+                input.format(),
+                input.partitions(),
+                partitionsUsed,
+                requested,
+                batchPoints,
+                maxEpochs,
+                forgettingFactor);
+    }
+
+    /** On SIGTERM (a JVM shutdown), the newest snapshot is saved before the JVM goes. */
+    private static Thread saveOnTerm(FitCheckpoints checkpoints) {
+        if (checkpoints == null) {
+            return null;
+        }
+        Thread t = new Thread(checkpoints::saveLatest, "spark-nlsq-checkpoint-on-exit");
+        Runtime.getRuntime().addShutdownHook(t);
+        return t;
+    }
+
+    private static void removeHook(Thread t) {
+        if (t == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(t);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already going down: the hook runs
+        }
+    }
+
     private Method parseMethod() {
         return switch (method.strip().toLowerCase(Locale.ROOT)) {
             case "trf" -> Method.TRF;
@@ -696,11 +768,11 @@ final class FitCommand implements Callable<Integer> {
      * Runs the fit on the blocks as read (they have the local source's chunk size, so nothing is
      * copied). A model that is not finite at the start is reported at its line in the file.
      */
-    private static FitResult fit(FitProblem problem, CsvData csv, FitOptions options) {
+    private static FitResult fit(FitProblem problem, CsvData csv, FitOptions options, Snapshot.Sink checkpoints) {
         BlockKernel kernel = new BlockKernel(problem.model(), problem.loss(), problem.fScale());
         LocalSource source = new LocalSource(kernel, csv.blocks(), LocalSource.DEFAULT_CHUNK_SIZE, null);
         try {
-            return CurveFitter.fit(problem, source, options, FitMonitor.NONE, STRATEGY);
+            return CurveFitter.fit(problem, source, options, FitMonitor.NONE, STRATEGY, checkpoints);
         } catch (NumericalException e) {
             long[] where = e.sampleIndexes();
             long line =

@@ -32,7 +32,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = Version.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "Nonlinear least-squares curve fitting (scipy curve_fit semantics).",
-        subcommands = {FitCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {FitCommand.class, GenerateCommand.class, CheckpointsCommand.class, CommandLine.HelpCommand.class
+        })
 public final class Main implements Callable<Integer> {
     /** How every error line starts. */
     static final String ERROR_PREFIX = "spark-nlsq: error: ";

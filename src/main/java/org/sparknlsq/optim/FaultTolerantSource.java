@@ -288,6 +288,10 @@ public final class FaultTolerantSource implements NormalEquationsSource {
                 excl.length == 0 ? new String[0] : (String[]) r.state().get("ft_excluded_messages");
         for (int i = 0; i < excl.length; i++) {
             int id = Math.toIntExact(excl[i]);
+            if (excluded[id]) {
+                // already excluded again by this run (a STREAMING phase run anew before the resume)
+                continue;
+            }
             excluded[id] = true;
             exclusions.add(
                     new FaultReport.Excluded(id, inner.partitionPointCount(id), types[i], messages[i], (int) after[i]));

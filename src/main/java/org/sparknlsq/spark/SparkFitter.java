@@ -16,6 +16,7 @@ import org.sparknlsq.optim.FitMonitor;
 import org.sparknlsq.optim.FitOptions;
 import org.sparknlsq.optim.FitResult;
 import org.sparknlsq.optim.ProgressListener;
+import org.sparknlsq.optim.Snapshot;
 import org.sparknlsq.optim.streaming.StreamingFitter;
 import org.sparknlsq.optim.streaming.StreamingOptions;
 import org.sparknlsq.optim.streaming.StreamingResult;
@@ -54,35 +55,43 @@ public final class SparkFitter {
      * @param validate also fit the same points with STANDARD on the driver and report the largest
      *     relative parameter difference (refused when the data would take more than a quarter of
      *     the driver heap)
+     * @param checkpoints where the fit's snapshots go and where it finds one to resume from
+     *     ({@link Snapshot.Sink#NONE} by default); the exact phase of STREAMING checkpoints and
+     *     resumes, its streaming phase runs again on resume
      */
     public record Options(
             Strategy strategy,
             long batchPoints,
             StreamingOptions streaming,
             ProgressListener progress,
-            boolean validate) {
+            boolean validate,
+            Snapshot.Sink checkpoints) {
         public static Options defaults() {
-            return new Options(null, 0, StreamingOptions.defaults(), ProgressListener.NONE, false);
+            return new Options(null, 0, StreamingOptions.defaults(), ProgressListener.NONE, false, Snapshot.Sink.NONE);
+        }
+
+        public Options withCheckpoints(Snapshot.Sink c) {
+            return new Options(strategy, batchPoints, streaming, progress, validate, c);
         }
 
         public Options withStrategy(Strategy s) {
-            return new Options(s, batchPoints, streaming, progress, validate);
+            return new Options(s, batchPoints, streaming, progress, validate, checkpoints);
         }
 
         public Options withBatchPoints(long n) {
-            return new Options(strategy, n, streaming, progress, validate);
+            return new Options(strategy, n, streaming, progress, validate, checkpoints);
         }
 
         public Options withProgress(ProgressListener p) {
-            return new Options(strategy, batchPoints, streaming, p, validate);
+            return new Options(strategy, batchPoints, streaming, p, validate, checkpoints);
         }
 
         public Options withStreaming(StreamingOptions s) {
-            return new Options(strategy, batchPoints, s, progress, validate);
+            return new Options(strategy, batchPoints, s, progress, validate, checkpoints);
         }
 
         public Options withValidation(boolean v) {
-            return new Options(strategy, batchPoints, streaming, progress, v);
+            return new Options(strategy, batchPoints, streaming, progress, v, checkpoints);
         }
     }
 
@@ -191,7 +200,7 @@ public final class SparkFitter {
                 List<DataBlock> blocks = new ArrayList<>(data.blocks().collect());
                 LocalSource local =
                         new LocalSource(kernel, blocks, LocalSource.DEFAULT_CHUNK_SIZE, null, handle::cancelRequested);
-                FitResult fit = CurveFitter.fit(problem, local, options, monitor, strategy.name());
+                FitResult fit = CurveFitter.fit(problem, local, options, monitor, strategy.name(), o.checkpoints());
                 // with STANDARD the fit is its own reference
                 SparkFitResult.Validation v = o.validate() ? new SparkFitResult.Validation(0, fit) : null;
                 return new SparkFitResult(
@@ -216,11 +225,12 @@ public final class SparkFitter {
                 FitResult fit;
                 int epochs = 0;
                 if (strategy == Strategy.STREAMING) {
-                    StreamingResult r = StreamingFitter.fit(problem, source, options, o.streaming(), monitor);
+                    StreamingResult r =
+                            StreamingFitter.fit(problem, source, options, o.streaming(), monitor, o.checkpoints());
                     fit = r.fit();
                     epochs = r.epochs();
                 } else {
-                    fit = CurveFitter.fit(problem, source, options, monitor, strategy.name());
+                    fit = CurveFitter.fit(problem, source, options, monitor, strategy.name(), o.checkpoints());
                 }
                 long jobs = source.jobCount();
                 SparkFitResult.Validation v = o.validate() ? validate(problem, options, data, kernel, fit) : null;

@@ -10,6 +10,7 @@ import org.sparknlsq.optim.FitMonitor;
 import org.sparknlsq.optim.FitOptions;
 import org.sparknlsq.optim.FitResult;
 import org.sparknlsq.optim.Method;
+import org.sparknlsq.optim.Snapshot;
 import org.sparknlsq.optim.Termination;
 import org.sparknlsq.problem.FitProblem;
 
@@ -91,6 +92,20 @@ public final class StreamingFitter {
             FitOptions exactOptions,
             StreamingOptions options,
             FitMonitor monitor) {
+        return fit(problem, source, exactOptions, options, monitor, Snapshot.Sink.NONE);
+    }
+
+    /**
+     * As {@link #fit(FitProblem, BatchedSource, FitOptions, StreamingOptions, FitMonitor)}, with
+     * the exact phase sending snapshots to {@code checkpoints} and resuming from one.
+     */
+    public static StreamingResult fit(
+            FitProblem problem,
+            BatchedSource source,
+            FitOptions exactOptions,
+            StreamingOptions options,
+            FitMonitor monitor,
+            Snapshot.Sink checkpoints) {
         long t0 = System.nanoTime();
         options.requireValid();
         exactOptions.requireValid();
@@ -131,7 +146,8 @@ public final class StreamingFitter {
                                         .withPolishPasses(0),
                                 FitMonitor.NONE,
                                 STRATEGY)
-                        : CurveFitter.fit(fromBest, ft != null ? ft : source, exactOptions, monitor, STRATEGY);
+                        : CurveFitter.fit(
+                                fromBest, ft != null ? ft : source, exactOptions, monitor, STRATEGY, checkpoints);
             } catch (SourceCancelledException e) {
                 // cancelled in the exact phase's first pass: the streaming best point stands
                 aborted = true;

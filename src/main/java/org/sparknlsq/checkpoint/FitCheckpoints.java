@@ -1,0 +1,179 @@
+package org.sparknlsq.checkpoint;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.sparknlsq.optim.Snapshot;
+import org.sparknlsq.robust.CheckpointException;
+
+/**
+ * The checkpoints of one fit: saves every {@code every}-th snapshot through a {@link
+ * CheckpointManager}, keeps the newest one in memory so that {@link #saveLatest()} (called on
+ * SIGTERM) can store it, and finds the snapshot to resume from.
+ *
+ * <p>A checkpoint is used only by the fit it was written for: its parameter names, config hash
+ * (the settings that decide the steps: model, start, bounds, method, loss, tolerances, partitions,
+ * strategy, fault tolerance) and data fingerprint must match, unless {@code force} is set.
+ */
+public final class FitCheckpoints implements Snapshot.Sink {
+    /** How to resume. */
+    public enum ResumeMode {
+        /** start afresh (the checkpoints still get written) */
+        NONE,
+        /** from the newest valid checkpoint in the directory, if there is one */
+        AUTO,
+        /** from the given file */
+        PATH
+    }
+
+    private final CheckpointManager manager;
+    private final int every;
+    private final List<String> names;
+    private final String configHash;
+    private final String dataFingerprint;
+    private final String writerVersion;
+    private final ResumeMode mode;
+    private final String resumePath;
+    private final boolean force;
+    private Snapshot latest;
+    private boolean latestSaved = true;
+    private Snapshot resume;
+    private boolean resolved;
+    private String resumedFrom;
+    private final List<String> skipped = new ArrayList<>();
+
+    public FitCheckpoints(
+            CheckpointManager manager,
+            int every,
+            List<String> names,
+            String configHash,
+            String dataFingerprint,
+            String writerVersion,
+            ResumeMode mode,
+            String resumePath,
+            boolean force) {
+        if (every < 1) {
+            throw new IllegalArgumentException("checkpoint every must be >= 1, got " + every);
+        }
+        this.manager = manager;
+        this.every = every;
+        this.names = List.copyOf(names);
+        this.configHash = configHash;
+        this.dataFingerprint = dataFingerprint;
+        this.writerVersion = writerVersion;
+        this.mode = mode;
+        this.resumePath = resumePath;
+        this.force = force;
+    }
+
+    @Override
+    public synchronized void onSnapshot(Snapshot s) {
+        latest = s;
+        latestSaved = false;
+        if (s.iteration() % every == 0) {
+            save(s);
+        }
+    }
+
+    /** Saves the newest snapshot if it has not been saved yet (graceful shutdown). */
+    public synchronized void saveLatest() {
+        if (latest != null && !latestSaved) {
+            save(latest);
+        }
+    }
+
+    private void save(Snapshot s) {
+        Optional<String> name = manager.save(new CheckpointState(
+                CheckpointState.VERSION,
+                writerVersion,
+                System.currentTimeMillis(),
+                configHash,
+                dataFingerprint,
+                names,
+                s));
+        latestSaved = name.isPresent() || latestSaved;
+    }
+
+    /**
+     * The snapshot to resume from (looked up once), or null.
+     *
+     * @throws CheckpointException if the checkpoint asked for cannot be read, or was written for
+     *     another fit (and {@code force} is off)
+     */
+    @Override
+    public synchronized Snapshot resume() {
+        if (resolved) {
+            return resume;
+        }
+        resolved = true;
+        CheckpointState st = null;
+        String from = null;
+        if (mode == ResumeMode.PATH) {
+            st = manager.load(resumePath);
+            from = resumePath;
+        } else if (mode == ResumeMode.AUTO) {
+            List<CheckpointManager.Entry> bad = new ArrayList<>();
+            Optional<CheckpointManager.Entry> e;
+            try {
+                e = manager.findLatest(bad);
+            } catch (IOException io) {
+                throw new CheckpointException(
+                        manager.directory() + ": cannot be listed (" + io.getMessage() + ")",
+                        Map.of("directory", manager.directory()),
+                        io);
+            }
+            for (CheckpointManager.Entry b : bad) {
+                skipped.add(b.problem());
+            }
+            if (e.isPresent()) {
+                st = e.get().state();
+                from = e.get().uri();
+            }
+        }
+        if (st != null) {
+            requireSameFit(st, from);
+            resume = st.snapshot();
+            resumedFrom = from;
+        }
+        return resume;
+    }
+
+    private void requireSameFit(CheckpointState st, String from) {
+        List<String> problems = new ArrayList<>();
+        if (!st.parameterNames().equals(names)) {
+            problems.add("parameters " + st.parameterNames() + " instead of " + names);
+        }
+        if (!st.configHash().equals(configHash)) {
+            problems.add(
+                    "another configuration (hash " + abbrev(st.configHash()) + ", now " + abbrev(configHash) + ")");
+        }
+        if (!st.dataFingerprint().equals(dataFingerprint)) {
+            problems.add("other data (fingerprint " + abbrev(st.dataFingerprint()) + ", now " + abbrev(dataFingerprint)
+                    + ")");
+        }
+        if (!problems.isEmpty() && !force) {
+            throw new CheckpointException(
+                    "refusing to resume from " + from + ": it was written for " + String.join(" and ", problems)
+                            + "; rerun without --resume to start afresh, or add --resume-force to use it anyway",
+                    Map.of("checkpoint", from),
+                    null);
+        }
+    }
+
+    private static String abbrev(String h) {
+        return h.length() > 12 ? h.substring(0, 12) : h;
+    }
+
+    /** For the result's {@code checkpoint_info}. */
+    public synchronized Map<String, Object> diagnostics() {
+        Map<String, Object> m = new LinkedHashMap<>(manager.diagnostics());
+        m.put("every", every);
+        m.put("resumed_from", resumedFrom);
+        m.put("resumed_at_iteration", resume == null ? null : resume.iteration());
+        m.put("skipped_invalid", List.copyOf(skipped));
+        return m;
+    }
+}

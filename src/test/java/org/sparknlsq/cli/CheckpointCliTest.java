@@ -1,0 +1,131 @@
+package org.sparknlsq.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fit --checkpoint-dir/--resume} and {@code checkpoints list|show|validate}, on local disk. */
+class CheckpointCliTest {
+    @TempDir
+    Path dir;
+
+    private Path data() throws IOException {
+        return Cli.curve(dir, "decay.csv", 2_000, 5.0, x -> 3 * Math.exp(-1.3 * x) + 0.5 + 1e-3 * Math.sin(37 * x));
+    }
+
+    private String[] fit(Path data, String start, String... more) {
+        return Cli.concat(
+                new String[] {
+                    "fit",
+                    "--data",
+                    data.toString(),
+                    "--x",
+                    "x",
+                    "--y",
+                    "y",
+                    "--model",
+                    "a*exp(-b*x)+c",
+                    "--params",
+                    start
+                },
+                more);
+    }
+
+    @Test
+    void aFitWritesCheckpointsAndAResumedFitEndsWithTheSameBits() throws IOException {
+        Path data = data();
+        Path ckpt = dir.resolve("ckpt");
+        JsonNode ref = Cli.fitJson(dir, 0, slice(fit(data, "a=1,b=1,c=0")));
+        JsonNode first = Cli.fitJson(
+                dir,
+                0,
+                slice(fit(data, "a=1,b=1,c=0", "--checkpoint-dir", ckpt.toString(), "--checkpoint-every", "1")));
+        JsonNode info = first.get("diagnostics").get("checkpoint_info");
+        assertTrue(info.get("saves").asInt() >= 4, info.toString());
+        assertEquals(0, info.get("failed_saves").asInt());
+        try (var s = Files.list(ckpt)) {
+            assertEquals(3, s.count(), "the last three are kept");
+        }
+        // resume from the newest: nothing is left to do but the polish and the covariance
+        JsonNode resumed = Cli.fitJson(
+                dir, 0, slice(fit(data, "a=1,b=1,c=0", "--checkpoint-dir", ckpt.toString(), "--resume", "auto")));
+        assertArrayEquals(Cli.values(ref.get("parameters")), Cli.values(resumed.get("parameters")));
+        assertArrayEquals(Cli.values(ref.get("uncertainties")), Cli.values(resumed.get("uncertainties")));
+        assertTrue(resumed.get("diagnostics")
+                .get("checkpoint_info")
+                .get("resumed_from")
+                .asText()
+                .endsWith(".h5"));
+
+        Cli.Run list = Cli.run("checkpoints", "list", ckpt.toString());
+        assertEquals(0, list.code(), list.err());
+        List<String> lines = list.out().lines().toList();
+        assertEquals(3, lines.size(), list.out());
+        assertTrue(lines.get(0).contains("v2.0  trf  iteration "), lines.get(0));
+
+        String newest = lines.get(0).substring(0, lines.get(0).indexOf(' '));
+        Cli.Run ok = Cli.run("checkpoints", "validate", ckpt.resolve(newest).toString());
+        assertEquals(0, ok.code(), ok.err());
+        Cli.Run show = Cli.run("checkpoints", "show", ckpt.resolve(newest).toString());
+        assertTrue(show.out().contains("parameters/current = ["), show.out());
+        assertTrue(show.out().contains("optimizer_state/trust_radius = "), show.out());
+    }
+
+    private static String[] slice(String[] withFit) {
+        return java.util.Arrays.copyOfRange(withFit, 1, withFit.length);
+    }
+
+    @Test
+    void anInvalidFileIsAnErrorWithItsReason() throws IOException {
+        Path data = data();
+        Path ckpt = dir.resolve("ckpt");
+        Cli.fitJson(
+                dir,
+                0,
+                slice(fit(data, "a=1,b=1,c=0", "--checkpoint-dir", ckpt.toString(), "--checkpoint-every", "1")));
+        Path f;
+        try (var s = Files.list(ckpt)) {
+            f = s.sorted().toList().get(2);
+        }
+        byte[] b = Files.readAllBytes(f);
+        Files.write(f, java.util.Arrays.copyOf(b, 200));
+        Cli.Run bad = Cli.run("checkpoints", "validate", f.toString());
+        assertEquals(ExitCode.CHECKPOINT_ERROR.code(), bad.code());
+        assertEquals(1, bad.errLines().size(), bad.err());
+        assertTrue(bad.err().contains(f + ": not a readable HDF5 checkpoint"), bad.err());
+        Cli.Run dirCheck = Cli.run("checkpoints", "validate", ckpt.toString());
+        assertEquals(ExitCode.CHECKPOINT_ERROR.code(), dirCheck.code());
+        // resume auto skips it and uses the previous one
+        JsonNode resumed = Cli.fitJson(
+                dir, 0, slice(fit(data, "a=1,b=1,c=0", "--checkpoint-dir", ckpt.toString(), "--resume", "auto")));
+        JsonNode info = resumed.get("diagnostics").get("checkpoint_info");
+        assertEquals(1, info.get("skipped_invalid").size(), info.toString());
+        assertFalse(info.get("resumed_from").asText().equals(f.toString()));
+    }
+
+    @Test
+    void aCheckpointOfAnotherFitIsRefused() throws IOException {
+        Path data = data();
+        Path ckpt = dir.resolve("ckpt");
+        Cli.fitJson(
+                dir,
+                0,
+                slice(fit(data, "a=1,b=1,c=0", "--checkpoint-dir", ckpt.toString(), "--checkpoint-every", "1")));
+        Cli.Run other = Cli.run(fit(data, "a=2,b=1,c=0", "--checkpoint-dir", ckpt.toString(), "--resume", "auto"));
+        assertEquals(ExitCode.CHECKPOINT_ERROR.code(), other.code(), other.err());
+        assertEquals(1, other.errLines().size(), other.err());
+        assertTrue(other.err().contains("refusing to resume from "), other.err());
+        assertTrue(other.err().contains("another configuration"), other.err());
+        assertTrue(other.err().contains("--resume-force"), other.err());
+        // forced, it goes on from the checkpoint's parameters
+        Cli.Run forced = Cli.run(
+                fit(data, "a=2,b=1,c=0", "--checkpoint-dir", ckpt.toString(), "--resume", "auto", "--resume-force"));
+        assertEquals(0, forced.code(), forced.err());
+    }
+}
