@@ -19,22 +19,8 @@ class CheckpointCliTest {
         return Cli.curve(dir, "decay.csv", 2_000, 5.0, x -> 3 * Math.exp(-1.3 * x) + 0.5 + 1e-3 * Math.sin(37 * x));
     }
 
-    private String[] fit(Path data, String start, String... more) {
-        return Cli.concat(
-                new String[] {
-                    "fit",
-                    "--data",
-                    data.toString(),
-                    "--x",
-                    "x",
-                    "--y",
-                    "y",
-                    "--model",
-                    "a*exp(-b*x)+c",
-                    "--params",
-                    start
-                },
-                more);
+    private static String[] fit(Path data, String start, String... more) {
+        return Cli.fitArgs(data, "a*exp(-b*x)+c", start, more);
     }
 
     @Test

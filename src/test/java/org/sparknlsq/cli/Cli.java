@@ -47,6 +47,15 @@ final class Cli {
         return v;
     }
 
+    /** {@code fit} of {@code data} (columns x, y) with {@code model} from {@code start}, then {@code more}. */
+    static String[] fitArgs(Path data, String model, String start, String... more) {
+        return concat(
+                new String[] {
+                    "fit", "--data", data.toString(), "--x", "x", "--y", "y", "--model", model, "--params", start
+                },
+                more);
+    }
+
     static String[] concat(String[] a, String... b) {
         return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }

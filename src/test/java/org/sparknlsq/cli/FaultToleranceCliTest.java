@@ -38,23 +38,8 @@ class FaultToleranceCliTest {
         return Cli.write(dir, name, b.toString());
     }
 
-    /** {@code fit} of {@code data} (columns x, y) with {@code model} from a=2, b=0.3, c=1, then {@code more}. */
     private static String[] fitArgs(Path data, String model, String... more) {
-        return Cli.concat(
-                new String[] {
-                    "fit",
-                    "--data",
-                    data.toString(),
-                    "--x",
-                    "x",
-                    "--y",
-                    "y",
-                    "--model",
-                    model,
-                    "--params",
-                    "a=2,b=0.3,c=1"
-                },
-                more);
+        return Cli.fitArgs(data, model, "a=2,b=0.3,c=1", more);
     }
 
     private JsonNode fit(Path data, String model, int partitions, int code) throws IOException {
