@@ -1,0 +1,183 @@
+package org.sparknlsq.it;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparknlsq.checkpoint.CheckpointManager;
+
+/**
+ * Driver loss: the CLI fit runs in a child JVM with a checkpoint after every iteration, is
+ * SIGKILLed as soon as its second checkpoint is committed, and the same command with {@code
+ * --resume auto} finishes with the parameters of an uninterrupted run, to the bit. Prints the
+ * recovery point (work lost) and the recovery time (restart to the first new checkpoint).
+ */
+class DriverLossIT {
+    @TempDir
+    Path dir;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ProcessBuilder child(Path log, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(Arrays.asList(System.getProperty("sparknlsq.it.opens", "").split(" ")));
+        cmd.removeIf(String::isBlank);
+        cmd.addAll(List.of("-Xmx2g", "-cp", System.getProperty("java.class.path"), "org.sparknlsq.cli.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        return pb;
+    }
+
+    private int run(String name, String... args) throws Exception {
+        Path log = dir.resolve(name + ".log");
+        Process p = child(log, args).start();
+        try {
+            assertTrue(p.waitFor(300, TimeUnit.SECONDS), name + " timed out");
+        } finally {
+            p.destroyForcibly();
+        }
+        return p.exitValue();
+    }
+
+    private static int newestSequence(Path ckpt) throws IOException {
+        if (!Files.isDirectory(ckpt)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(ckpt)) {
+            return s.map(f -> f.getFileName().toString())
+                    .filter(n -> n.matches("checkpoint-\\d+\\.h5"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(11, n.length() - 3)))
+                    .max()
+                    .orElse(0);
+        }
+    }
+
+    private static int waitForCheckpoint(Path ckpt, int above, Process p, long timeoutSeconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            int n = newestSequence(ckpt);
+            if (n > above) {
+                return n;
+            }
+            Thread.sleep(5);
+        }
+        return newestSequence(ckpt);
+    }
+
+    @Test
+    void aKilledDriverResumesToTheSameBits() throws Exception {
+        Path data = dir.resolve("decay.parquet");
+        assertEquals(
+                0,
+                run(
+                        "generate",
+                        "generate",
+                        "--model",
+                        "a*exp(-b*x)+c",
+                        "--params",
+                        "a=3,b=1.3,c=0.5",
+                        "--x-range",
+                        "0:5",
+                        "--n",
+                        "6000000",
+                        "--noise",
+                        "0.02",
+                        "--partitions",
+                        "4",
+                        "--seed",
+                        "7",
+                        "--out",
+                        data.toString()));
+        String[] fit = {
+            "fit",
+            "--data",
+            data.toString(),
+            "--x",
+            "x",
+            "--y",
+            "y",
+            "--sigma",
+            "sigma",
+            "--model",
+            "a*exp(-b*x)+c",
+            "--params",
+            "a=1,b=1,c=0",
+            "--strategy",
+            "large",
+            "--partitions",
+            "4",
+            "--master",
+            "local[2]",
+            "--progress",
+            "never"
+        };
+        Path ref = dir.resolve("ref.json");
+        assertEquals(0, run("reference", concat(fit, "--output", ref.toString())));
+
+        Path ckpt = dir.resolve("ckpt");
+        Path out = dir.resolve("out.json");
+        String[] checkpointed =
+                concat(fit, "--checkpoint-dir", ckpt.toString(), "--checkpoint-every", "1", "--output", out.toString());
+        Process victim = child(dir.resolve("killed.log"), checkpointed).start();
+        int seq;
+        try {
+            seq = waitForCheckpoint(ckpt, 1, victim, 240);
+            assertTrue(victim.isAlive(), "the fit ended before its second checkpoint; see killed.log");
+        } finally {
+            victim.destroyForcibly();
+            victim.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertFalse(Files.exists(out), "the killed fit wrote no result");
+        int iterationAtKill = CheckpointManager.forReading(ckpt.toString(), null)
+                .findLatest(new ArrayList<>())
+                .orElseThrow()
+                .state()
+                .snapshot()
+                .iteration();
+
+        long t0 = System.nanoTime();
+        Process resumed = child(dir.resolve("resumed.log"), concat(checkpointed, "--resume", "auto"))
+                .start();
+        int next = waitForCheckpoint(ckpt, seq, resumed, 240);
+        double rto = (System.nanoTime() - t0) / 1e9;
+        assertTrue(resumed.waitFor(300, TimeUnit.SECONDS));
+        assertEquals(0, resumed.exitValue(), Files.readString(dir.resolve("resumed.log")));
+
+        JsonNode a = JSON.readTree(ref.toFile());
+        JsonNode b = JSON.readTree(out.toFile());
+        assertEquals(a.get("parameters").toString(), b.get("parameters").toString(), "bit-identical parameters");
+        assertEquals(a.get("uncertainties").toString(), b.get("uncertainties").toString());
+        assertEquals(a.get("iterations").asInt(), b.get("iterations").asInt());
+        JsonNode info = b.get("diagnostics").get("checkpoint_info");
+        assertEquals(iterationAtKill, info.get("resumed_at_iteration").asInt(), info.toString());
+        System.out.printf(
+                Locale.ROOT,
+                "driver loss (LARGE, 6M points, checkpoint every iteration): killed after checkpoint %d"
+                        + " (iteration %d of %d); RPO at most the iteration in flight; RTO %.2f s from restart to"
+                        + " checkpoint %d (JVM, Spark, load and one pass included)%n",
+                seq,
+                iterationAtKill,
+                a.get("iterations").asInt(),
+                rto,
+                next);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
