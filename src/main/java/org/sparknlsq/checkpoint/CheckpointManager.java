@@ -65,13 +65,14 @@ public final class CheckpointManager {
     private int nextSequence;
     private int failedInARow;
     private long breakerOpenUntil;
-    private final Map<String, Object> stats = new LinkedHashMap<>();
     private final List<String> errors = new ArrayList<>();
     private long saves;
     private long failedSaves;
     private long skippedSaves;
     private long saveNanos;
     private String lastSaved;
+    /** Runs half way through writing a file's bytes: the seam fault-injection tests use. */
+    private volatile Runnable midWrite;
 
     /**
      * Opens (and, on local disk, creates) the directory and removes temporary files left by an
@@ -135,7 +136,15 @@ public final class CheckpointManager {
         IOException last = null;
         for (int attempt = 1; attempt <= options.attempts(); attempt++) {
             try {
-                Location.of(dir + "/" + name).write(conf, out -> out.write(bytes));
+                Location.of(dir + "/" + name).write(conf, out -> {
+                    int half = bytes.length / 2;
+                    out.write(bytes, 0, half);
+                    Runnable hook = midWrite;
+                    if (hook != null) {
+                        hook.run();
+                    }
+                    out.write(bytes, half, bytes.length - half);
+                });
                 nextSequence++;
                 failedInARow = 0;
                 saves++;
@@ -259,9 +268,14 @@ public final class CheckpointManager {
         }
     }
 
+    /** Sets the code run half way through each file write (fault-injection tests only). */
+    void midWriteForTests(Runnable hook) {
+        midWrite = hook;
+    }
+
     /** What the manager did: saves, failures, skips, time, last file, breaker state. */
     public Map<String, Object> diagnostics() {
-        stats.clear();
+        Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("enabled", true);
         stats.put("directory", dir);
         stats.put("saves", saves);

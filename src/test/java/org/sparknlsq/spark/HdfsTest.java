@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sparknlsq.io.Location;
+import org.sparknlsq.testing.MiniHdfs;
 
 /**
  * A real HDFS (MiniDFSCluster: a NameNode and a DataNode in this JVM): results written there
@@ -26,27 +26,21 @@ import org.sparknlsq.io.Location;
  */
 class HdfsTest {
     private static final SparkSession SPARK = TestSpark.session();
+    private static MiniHdfs hdfs;
     private static MiniDFSCluster cluster;
     private static String root;
 
     @BeforeAll
     static void startHdfs() throws Exception {
-        Configuration conf = new Configuration();
-        Path base = Path.of(
-                System.getProperty("project.build.directory", "target"),
-                "minidfs-" + ProcessHandle.current().pid());
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toAbsolutePath().toString());
-        conf.setInt("dfs.replication", 1);
-        conf.setInt("ipc.client.connect.max.retries", 1);
-        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        cluster.waitActive();
-        root = "hdfs://127.0.0.1:" + cluster.getNameNodePort();
+        hdfs = MiniHdfs.start();
+        cluster = hdfs.cluster();
+        root = hdfs.root();
     }
 
     @AfterAll
     static void stopHdfs() {
-        if (cluster != null) {
-            cluster.shutdown(true);
+        if (hdfs != null) {
+            hdfs.close();
         }
     }
 
