@@ -243,7 +243,7 @@ public final class FaultTolerantSource implements NormalEquationsSource {
     }
 
     /** Adds the ledger's counters and exclusions to a snapshot's state (see {@link #restore}). */
-    void exportTo(Map<String, Object> state) {
+    public void exportTo(Map<String, Object> state) {
         long[] c = stats.counts();
         state.put("ft_counts", new long[] {passes, totalRetries, c[0], c[1], c[2], c[3], c[4]});
         if (!exclusions.isEmpty()) {
@@ -261,26 +261,26 @@ public final class FaultTolerantSource implements NormalEquationsSource {
         }
     }
 
-    long[] failedIndices() {
+    public long[] failedIndices() {
         return failedEver.stream().mapToLong(Integer::longValue).toArray();
     }
 
-    java.util.SortedMap<Long, Long> retryCounts() {
+    public java.util.SortedMap<Long, Long> retryCounts() {
         java.util.SortedMap<Long, Long> m = new TreeMap<>();
         retries.forEach((k, v) -> m.put((long) k, (long) v));
         return m;
     }
 
-    java.util.SortedMap<String, Long> errorTypeCounts() {
+    public java.util.SortedMap<String, Long> errorTypeCounts() {
         return new TreeMap<>(errorTypes);
     }
 
-    long[] excludedPartitions() {
+    public long[] excludedPartitions() {
         return exclusions.stream().mapToLong(FaultReport.Excluded::partition).toArray();
     }
 
     /** Puts back the ledger of a snapshot: exclusions, retries, error types, counters. */
-    void restore(Snapshot r) {
+    public void restore(Snapshot r) {
         long[] excl = r.excludedPartitions();
         long[] after = r.longs("ft_excluded_after_pass");
         String[] types = excl.length == 0 ? new String[0] : (String[]) r.state().get("ft_excluded_error_types");

@@ -115,8 +115,9 @@ final class LoopState {
         pendingResume = s.resume();
     }
 
+    /** Whether a snapshot of a trust-region loop (not of a STREAMING phase) waits to be resumed. */
     boolean resumePending() {
-        return pendingResume != null;
+        return pendingResume != null && !pendingResume.phase().equals("streaming");
     }
 
     /**

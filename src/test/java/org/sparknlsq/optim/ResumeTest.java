@@ -10,6 +10,9 @@ import org.sparknlsq.kernel.DataBlock;
 import org.sparknlsq.kernel.LocalSource;
 import org.sparknlsq.model.CurveModel;
 import org.sparknlsq.model.builtin.BuiltinModels;
+import org.sparknlsq.optim.streaming.LocalBatchedSource;
+import org.sparknlsq.optim.streaming.StreamingFitter;
+import org.sparknlsq.optim.streaming.StreamingOptions;
 import org.sparknlsq.problem.FitProblem;
 
 /**
@@ -86,5 +89,39 @@ class ResumeTest {
         FitProblem problem = FitProblem.of(BuiltinModels.exponentialDecay(), 1.0, 0.3, 0.0)
                 .withBounds(new double[] {0, 0, -10}, new double[] {10, 0.45, 10});
         assertResumesExactly(problem, FaultToleranceTest.blocks(false));
+    }
+
+    static FitResult stream(FitProblem problem, List<DataBlock> blocks, Recorder r) {
+        BlockKernel k = new BlockKernel(problem.model(), problem.loss(), problem.fScale());
+        return StreamingFitter.fit(
+                        problem,
+                        LocalBatchedSource.ofBlocks(k, blocks),
+                        FitOptions.defaults(),
+                        StreamingOptions.defaults().withCostTolerance(0).withMaxEpochs(4),
+                        FitMonitor.NONE,
+                        r)
+                .fit();
+    }
+
+    @Test
+    void streamingFromEveryEpochAndEveryExactIteration() {
+        FitProblem problem = FitProblem.of(FaultToleranceTest.SQRT_MODEL, 2.0, 0.3, 1.0);
+        List<DataBlock> blocks = FaultToleranceTest.blocks();
+        Recorder first = new Recorder(null);
+        FitResult whole = stream(problem, blocks, first);
+        assertTrue(whole.success(), whole.message());
+        long epochs =
+                first.all.stream().filter(x -> x.phase().equals("streaming")).count();
+        assertTrue(epochs >= 2, "epoch snapshots: " + epochs);
+        assertTrue(first.all.stream().anyMatch(x -> x.phase().equals("trf")), "exact-phase snapshots");
+        for (Snapshot at : first.all) {
+            FitResult resumed = stream(problem, blocks, new Recorder(at));
+            assertArrayEquals(
+                    whole.parameters(), resumed.parameters(), "resumed at " + at.phase() + " " + at.iteration());
+            assertArrayEquals(whole.uncertainties(), resumed.uncertainties());
+            assertEquals(
+                    whole.faults().excludedPartitions().size(),
+                    resumed.faults().excludedPartitions().size());
+        }
     }
 }

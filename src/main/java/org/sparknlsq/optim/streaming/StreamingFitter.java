@@ -97,7 +97,9 @@ public final class StreamingFitter {
 
     /**
      * As {@link #fit(FitProblem, BatchedSource, FitOptions, StreamingOptions, FitMonitor)}, with
-     * the exact phase sending snapshots to {@code checkpoints} and resuming from one.
+     * snapshots sent to {@code checkpoints} after every streaming epoch and every iteration of the
+     * exact phase, and a resume from whichever phase {@code checkpoints.resume()} belongs to (a
+     * resumed exact phase runs the deterministic streaming epochs again first).
      */
     public static StreamingResult fit(
             FitProblem problem,
@@ -126,7 +128,7 @@ public final class StreamingFitter {
         FaultTolerantSource ft = exactOptions.faultTolerance().enabled() && source instanceof PartitionedSource ps
                 ? new FaultTolerantSource(ps, exactOptions.faultTolerance())
                 : null;
-        StreamingPhase phase = new StreamingPhase(problem, source, ft, options, monitor);
+        StreamingPhase phase = new StreamingPhase(problem, source, ft, options, monitor, checkpoints);
         phase.run();
         boolean aborted = phase.stop() == StreamingResult.Stop.USER_ABORT;
         FitProblem fromBest = problem.withStart(phase.best());

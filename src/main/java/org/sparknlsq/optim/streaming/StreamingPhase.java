@@ -2,11 +2,13 @@ package org.sparknlsq.optim.streaming;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import org.sparknlsq.kernel.Accumulator;
 import org.sparknlsq.kernel.SourceCancelledException;
 import org.sparknlsq.optim.FaultTolerantSource;
 import org.sparknlsq.optim.FitMonitor;
 import org.sparknlsq.optim.IterationRecord;
+import org.sparknlsq.optim.Snapshot;
 import org.sparknlsq.problem.FitProblem;
 import org.sparknlsq.robust.NumericalException;
 import org.sparknlsq.robust.NumericalException.DetectionPoint;
@@ -24,6 +26,11 @@ final class StreamingPhase {
     private final BatchedSource source;
     /** The failed-partition ledger, or null without fault tolerance. */
     private final FaultTolerantSource ft;
+
+    private final Snapshot.Sink sink;
+
+    /** The phase name of this class's snapshots. */
+    static final String PHASE = "streaming";
 
     private final StreamingOptions options;
     private final FitMonitor monitor;
@@ -58,16 +65,22 @@ final class StreamingPhase {
     private StreamingResult.Stop stop;
     private boolean sourceCancelled;
 
-    /** @param ft the ledger over {@code source} when fault tolerance is on, else null */
+    /**
+     * @param ft the ledger over {@code source} when fault tolerance is on, else null
+     * @param sink gets a snapshot after every epoch that does not end the phase; its resume
+     *     snapshot, if it is one of this phase, is where the phase goes on from
+     */
     StreamingPhase(
             FitProblem problem,
             BatchedSource source,
             FaultTolerantSource ft,
             StreamingOptions options,
-            FitMonitor monitor) {
+            FitMonitor monitor,
+            Snapshot.Sink sink) {
         this.problem = problem;
         this.source = source;
         this.ft = ft;
+        this.sink = sink;
         this.options = options;
         this.monitor = monitor;
         this.p = problem.parameterCount();
@@ -86,13 +99,16 @@ final class StreamingPhase {
      * later, it ends the phase with USER_ABORT.
      */
     void run() {
-        if (start()) {
+        Snapshot resume = sink.resume();
+        if (resume != null && resume.phase().equals(PHASE)) {
+            restore(resume);
+        } else if (start()) {
             stop = StreamingResult.Stop.COST_TOLERANCE;
             return;
         }
         double priorWeight = 1.0 / source.batchCount();
         try {
-            for (int e = 1; e <= options.maxEpochs(); e++) {
+            for (int e = epochs + 1; e <= options.maxEpochs(); e++) {
                 epochs = e;
                 Boolean converged = epoch(e, priorWeight);
                 if (converged == null) {
@@ -103,12 +119,74 @@ final class StreamingPhase {
                     stop = StreamingResult.Stop.COST_TOLERANCE;
                     return;
                 }
+                snapshot();
             }
             stop = StreamingResult.Stop.MAX_EPOCHS;
         } catch (SourceCancelledException e) {
             // as in CurveFitter: the interrupted pass gave nothing, and the best point stands
             sourceCancelled = true;
             stop = StreamingResult.Stop.USER_ABORT;
+        }
+    }
+
+    /**
+     * The state at the end of epoch {@link #epochs}, where {@code x} is the best point: enough
+     * for {@link #restore} to run the next epoch exactly as this run would (the information
+     * filter restarts from {@code full} every epoch).
+     */
+    private void snapshot() {
+        if (sink == Snapshot.Sink.NONE) {
+            return;
+        }
+        TreeMap<String, Object> st = new TreeMap<>();
+        st.put("full", full.clone());
+        st.put("full_gradient", fullGradient.clone());
+        st.put("damping", mu);
+        st.put("damping_growth", muGrowth);
+        st.put("start_cost", startCost);
+        st.put("best_count", bestCount);
+        st.put("evaluations", (long) evaluations);
+        st.put("batches", batches);
+        st.put("steps_taken", stepsTaken);
+        st.put("steps_rejected", stepsRejected);
+        st.put("epochs_rejected", (long) epochsRejected);
+        st.put("passes", passes);
+        if (ft != null) {
+            ft.exportTo(st);
+        }
+        sink.onSnapshot(new Snapshot(
+                PHASE,
+                x,
+                best,
+                bestCost,
+                epochs,
+                epochs,
+                st,
+                ft == null ? new long[0] : ft.failedIndices(),
+                ft == null ? new TreeMap<>() : ft.retryCounts(),
+                ft == null ? new TreeMap<>() : ft.errorTypeCounts(),
+                ft == null ? new long[0] : ft.excludedPartitions()));
+    }
+
+    private void restore(Snapshot r) {
+        x = r.x();
+        best = r.best();
+        bestCost = r.bestCost();
+        epochs = r.epoch();
+        full = r.doubles("full");
+        fullGradient = r.doubles("full_gradient");
+        mu = r.number("damping");
+        muGrowth = r.number("damping_growth");
+        startCost = r.number("start_cost");
+        bestCount = r.integer("best_count");
+        evaluations = (int) r.integer("evaluations");
+        batches = r.integer("batches");
+        stepsTaken = r.integer("steps_taken");
+        stepsRejected = r.integer("steps_rejected");
+        epochsRejected = (int) r.integer("epochs_rejected");
+        passes = r.number("passes");
+        if (ft != null) {
+            ft.restore(r);
         }
     }
 
