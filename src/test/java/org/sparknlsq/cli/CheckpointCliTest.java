@@ -49,6 +49,21 @@ class CheckpointCliTest {
                 .asText()
                 .endsWith(".h5"));
 
+        // point-in-time: the oldest kept checkpoint, by path, gives the same bits too
+        Path oldest;
+        try (var files = Files.list(ckpt)) {
+            oldest = files.sorted().findFirst().orElseThrow();
+        }
+        JsonNode fromOldest = Cli.fitJson(dir, 0, slice(fit(data, "a=1,b=1,c=0", "--resume", oldest.toString())));
+        assertArrayEquals(Cli.values(ref.get("parameters")), Cli.values(fromOldest.get("parameters")));
+        assertEquals(
+                oldest.toString(),
+                fromOldest
+                        .get("diagnostics")
+                        .get("checkpoint_info")
+                        .get("resumed_from")
+                        .asText());
+
         Cli.Run list = Cli.run("checkpoints", "list", ckpt.toString());
         assertEquals(0, list.code(), list.err());
         List<String> lines = list.out().lines().toList();

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sparknlsq.checkpoint.CheckpointManager;
 
 /**
@@ -77,9 +79,10 @@ class DriverLossIT {
         return newestSequence(ckpt);
     }
 
-    @Test
-    void aKilledDriverResumesToTheSameBits() throws Exception {
-        Path data = dir.resolve("decay.parquet");
+    @ParameterizedTest
+    @ValueSource(strings = {"large", "streaming"})
+    void aKilledDriverResumesToTheSameBits(String strategy) throws Exception {
+        Path data = dir.resolve("decay-" + strategy + ".parquet");
         assertEquals(
                 0,
                 run(
@@ -141,12 +144,13 @@ class DriverLossIT {
             victim.waitFor(30, TimeUnit.SECONDS);
         }
         assertFalse(Files.exists(out), "the killed fit wrote no result");
-        int iterationAtKill = CheckpointManager.forReading(ckpt.toString(), null)
+        var atKill = CheckpointManager.forReading(ckpt.toString(), null)
                 .findLatest(new ArrayList<>())
                 .orElseThrow()
                 .state()
-                .snapshot()
-                .iteration();
+                .snapshot();
+        int iterationAtKill = atKill.iteration();
+        String phaseAtKill = atKill.phase().equals("streaming") ? "epoch" : atKill.phase() + " iteration";
 
         long t0 = System.nanoTime();
         Process resumed = child(dir.resolve("resumed.log"), concat(checkpointed, "--resume", "auto"))
@@ -161,18 +165,95 @@ class DriverLossIT {
         assertEquals(a.get("parameters").toString(), b.get("parameters").toString(), "bit-identical parameters");
         assertEquals(a.get("uncertainties").toString(), b.get("uncertainties").toString());
         assertEquals(a.get("iterations").asInt(), b.get("iterations").asInt());
+        assertEquals(strategy.toUpperCase(Locale.ROOT), b.get("strategy").asText());
         JsonNode info = b.get("diagnostics").get("checkpoint_info");
         assertEquals(iterationAtKill, info.get("resumed_at_iteration").asInt(), info.toString());
         System.out.printf(
                 Locale.ROOT,
-                "driver loss (LARGE, 6M points, checkpoint every iteration): killed after checkpoint %d"
-                        + " (iteration %d of %d); RPO at most the iteration in flight; RTO %.2f s from restart to"
-                        + " checkpoint %d (JVM, Spark, load and one pass included)%n",
+                "driver loss (%s, 6M points, checkpoint every iteration/epoch): killed after checkpoint %d"
+                        + " (%s %d; the fit has %d iterations); RPO at most the iteration or epoch in flight; RTO %.2f s"
+                        + " from restart to checkpoint %d (JVM, Spark, load and the work to the next checkpoint)%n",
+                strategy,
                 seq,
+                phaseAtKill,
                 iterationAtKill,
                 a.get("iterations").asInt(),
                 rto,
                 next);
+    }
+
+    @Test
+    void sigtermSavesTheNewestStateBeforeTheJvmGoes() throws Exception {
+        Path data = dir.resolve("decay.parquet");
+        assertEquals(
+                0,
+                run(
+                        "generate",
+                        "generate",
+                        "--model",
+                        "a*exp(-b*x)+c",
+                        "--params",
+                        "a=3,b=1.3,c=0.5",
+                        "--x-range",
+                        "0:5",
+                        "--n",
+                        "6000000",
+                        "--noise",
+                        "0.02",
+                        "--partitions",
+                        "4",
+                        "--seed",
+                        "7",
+                        "--out",
+                        data.toString()));
+        Path ckpt = dir.resolve("ckpt");
+        Path log = dir.resolve("term.log");
+        // no checkpoint before iteration 1000: only the SIGTERM one can appear
+        Process p = child(
+                        log,
+                        "fit",
+                        "--data",
+                        data.toString(),
+                        "--x",
+                        "x",
+                        "--y",
+                        "y",
+                        "--sigma",
+                        "sigma",
+                        "--model",
+                        "a*exp(-b*x)+c",
+                        "--params",
+                        "a=1,b=1,c=0",
+                        "--strategy",
+                        "large",
+                        "--partitions",
+                        "4",
+                        "--master",
+                        "local[2]",
+                        "--progress",
+                        "always",
+                        "--checkpoint-dir",
+                        ckpt.toString(),
+                        "--checkpoint-every",
+                        "1000")
+                .start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+            java.util.regex.Pattern iterating = java.util.regex.Pattern.compile("iteration [1-9]");
+            while (p.isAlive() && !iterating.matcher(Files.readString(log)).find() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(p.isAlive(), "the fit ended before the progress showed an iteration; see term.log");
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+        }
+        var latest = CheckpointManager.forReading(ckpt.toString(), null).findLatest(new ArrayList<>());
+        assertTrue(latest.isPresent(), "a checkpoint was written on SIGTERM: " + Files.readString(log));
+        assertTrue(
+                latest.get().state().snapshot().iteration() >= 1,
+                latest.get().state().summary().toString());
     }
 
     private static String[] concat(String[] a, String... b) {
