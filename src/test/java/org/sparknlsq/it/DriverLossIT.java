@@ -54,6 +54,22 @@ class DriverLossIT {
         return p.exitValue();
     }
 
+    /** 6M points of 3·exp(−1.3x) + 0.5 with noise 0.02 on [0, 5), as Parquet in 4 files. */
+    private Path generate(Path data) throws Exception {
+        assertEquals(0, run(
+                "generate",
+                "generate",
+                "--model", "a*exp(-b*x)+c",
+                "--params", "a=3,b=1.3,c=0.5",
+                "--x-range", "0:5",
+                "--n", "6000000",
+                "--noise", "0.02",
+                "--partitions", "4",
+                "--seed", "7",
+                "--out", data.toString()));
+        return data;
+    }
+
     private static int newestSequence(Path ckpt) throws IOException {
         if (!Files.isDirectory(ckpt)) {
             return 0;
@@ -82,28 +98,7 @@ class DriverLossIT {
     @ParameterizedTest
     @ValueSource(strings = {"large", "streaming"})
     void aKilledDriverResumesToTheSameBits(String strategy) throws Exception {
-        Path data = dir.resolve("decay-" + strategy + ".parquet");
-        assertEquals(
-                0,
-                run(
-                        "generate",
-                        "generate",
-                        "--model",
-                        "a*exp(-b*x)+c",
-                        "--params",
-                        "a=3,b=1.3,c=0.5",
-                        "--x-range",
-                        "0:5",
-                        "--n",
-                        "6000000",
-                        "--noise",
-                        "0.02",
-                        "--partitions",
-                        "4",
-                        "--seed",
-                        "7",
-                        "--out",
-                        data.toString()));
+        Path data = generate(dir.resolve("decay-" + strategy + ".parquet"));
         String[] fit = {
             "fit",
             "--data",
@@ -184,28 +179,7 @@ class DriverLossIT {
 
     @Test
     void sigtermSavesTheNewestStateBeforeTheJvmGoes() throws Exception {
-        Path data = dir.resolve("decay.parquet");
-        assertEquals(
-                0,
-                run(
-                        "generate",
-                        "generate",
-                        "--model",
-                        "a*exp(-b*x)+c",
-                        "--params",
-                        "a=3,b=1.3,c=0.5",
-                        "--x-range",
-                        "0:5",
-                        "--n",
-                        "6000000",
-                        "--noise",
-                        "0.02",
-                        "--partitions",
-                        "4",
-                        "--seed",
-                        "7",
-                        "--out",
-                        data.toString()));
+        Path data = generate(dir.resolve("decay.parquet"));
         Path ckpt = dir.resolve("ckpt");
         Path log = dir.resolve("term.log");
         // no checkpoint before iteration 1000: only the SIGTERM one can appear
