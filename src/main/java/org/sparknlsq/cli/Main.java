@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code spark-nlsq} command line: a root command whose subcommands do the work ({@code fit}
- * and {@code generate}; each new one is a class added to {@code subcommands}).
+ * The {@code spark-nlsq} command line: a root command whose subcommands do the work ({@code fit},
+ * {@code generate} and {@code checkpoints}; each new one is a class added to {@code subcommands}).
  *
  * <p>Error contract, for every subcommand: a failure prints exactly one line to stderr, {@code
  * spark-nlsq: error: <what and where>}, and exits with an {@link ExitCode}. Stack traces are

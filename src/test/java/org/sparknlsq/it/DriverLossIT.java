@@ -56,17 +56,27 @@ class DriverLossIT {
 
     /** 6M points of 3·exp(−1.3x) + 0.5 with noise 0.02 on [0, 5), as Parquet in 4 files. */
     private Path generate(Path data) throws Exception {
-        assertEquals(0, run(
-                "generate",
-                "generate",
-                "--model", "a*exp(-b*x)+c",
-                "--params", "a=3,b=1.3,c=0.5",
-                "--x-range", "0:5",
-                "--n", "6000000",
-                "--noise", "0.02",
-                "--partitions", "4",
-                "--seed", "7",
-                "--out", data.toString()));
+        assertEquals(
+                0,
+                run(
+                        "generate",
+                        "generate",
+                        "--model",
+                        "a*exp(-b*x)+c",
+                        "--params",
+                        "a=3,b=1.3,c=0.5",
+                        "--x-range",
+                        "0:5",
+                        "--n",
+                        "6000000",
+                        "--noise",
+                        "0.02",
+                        "--partitions",
+                        "4",
+                        "--seed",
+                        "7",
+                        "--out",
+                        data.toString()));
         return data;
     }
 
