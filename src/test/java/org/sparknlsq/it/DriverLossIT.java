@@ -124,9 +124,11 @@ class DriverLossIT {
             "--params",
             "a=1,b=1,c=0",
             "--strategy",
-            "large",
+            strategy,
             "--partitions",
-            "4",
+            "8",
+            "--batch-points",
+            "1500000",
             "--master",
             "local[2]",
             "--progress",
@@ -170,7 +172,10 @@ class DriverLossIT {
         assertEquals(a.get("parameters").toString(), b.get("parameters").toString(), "bit-identical parameters");
         assertEquals(a.get("uncertainties").toString(), b.get("uncertainties").toString());
         assertEquals(a.get("iterations").asInt(), b.get("iterations").asInt());
-        assertEquals(strategy.toUpperCase(Locale.ROOT), b.get("strategy").asText());
+        assertEquals(
+                strategy.toUpperCase(Locale.ROOT),
+                b.get("strategy").asText(),
+                Files.readString(dir.resolve("resumed.log")) + "\n" + b.get("diagnostics"));
         JsonNode info = b.get("diagnostics").get("checkpoint_info");
         assertEquals(iterationAtKill, info.get("resumed_at_iteration").asInt(), info.toString());
         System.out.printf(
@@ -227,6 +232,9 @@ class DriverLossIT {
             while (p.isAlive() && !iterating.matcher(Files.readString(log)).find() && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
+            // an iteration is done once its progress line shows; the snapshot follows within
+            // microseconds, and a little wait keeps SIGTERM from landing between the two
+            Thread.sleep(150);
             assertTrue(p.isAlive(), "the fit ended before the progress showed an iteration; see term.log");
             p.destroy(); // SIGTERM
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
