@@ -18,6 +18,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.sparknlsq.io.Location;
 import org.sparknlsq.robust.CheckpointException;
+import org.sparknlsq.robust.FitMetrics;
 
 /**
  * Checkpoints of one fit in one directory, on local disk or any Hadoop file system (hdfs://,
@@ -149,6 +150,7 @@ public final class CheckpointManager {
                 failedInARow = 0;
                 saves++;
                 saveNanos += System.nanoTime() - t0;
+                FitMetrics.checkpointSaved((System.nanoTime() - t0) / 1e9);
                 lastSaved = name;
                 cleanup();
                 return Optional.of(name);
@@ -164,6 +166,7 @@ public final class CheckpointManager {
 
     private Optional<String> failed(String why) {
         failedSaves++;
+        FitMetrics.checkpointFailed();
         failedInARow++;
         if (errors.size() < 10) {
             errors.add(why.lines().findFirst().orElse(why));

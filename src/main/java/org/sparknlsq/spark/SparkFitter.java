@@ -21,6 +21,7 @@ import org.sparknlsq.optim.streaming.StreamingFitter;
 import org.sparknlsq.optim.streaming.StreamingOptions;
 import org.sparknlsq.optim.streaming.StreamingResult;
 import org.sparknlsq.problem.FitProblem;
+import org.sparknlsq.robust.FitMetrics;
 import org.sparknlsq.strategy.Strategy;
 import org.sparknlsq.strategy.StrategyPlanner;
 import scala.Tuple2;
@@ -149,9 +150,24 @@ public final class SparkFitter {
             FitOptions options,
             Options o,
             FitHandle handle) {
+        FitMetrics.fitStarted();
+        long t0 = System.nanoTime();
+        SparkFitResult r;
         try (InfrastructureListener infra = InfrastructureListener.install(jsc)) {
-            return runFit(jsc, problem, loader, options, o, handle).withInfrastructure(infra.counts());
+            r = runFit(jsc, problem, loader, options, o, handle).withInfrastructure(infra.counts());
+        } catch (RuntimeException | Error e) {
+            FitMetrics.fitFailed();
+            throw e;
         }
+        FitResult f = r.fit();
+        FitMetrics.fitEnded(
+                f.success(),
+                (System.nanoTime() - t0) / 1e9,
+                f.iterations(),
+                f.cost(),
+                f.faults(),
+                r.infrastructure().getOrDefault("executor_losses", 0L));
+        return r;
     }
 
     private static SparkFitResult runFit(
