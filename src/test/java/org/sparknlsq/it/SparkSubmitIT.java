@@ -76,6 +76,8 @@ class SparkSubmitIT {
                 "org.apache.spark.deploy.SparkSubmit",
                 "--master",
                 "local[2]",
+                "--properties-file",
+                Path.of("conf/spark-defaults.conf").toAbsolutePath().toString(),
                 "--conf",
                 "spark.ui.enabled=false",
                 "--class",
