@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
@@ -309,6 +310,13 @@ final class FitCommand implements Callable<Integer> {
                     "Seed of the random directions of the perturb_parameters recovery (default " + "${DEFAULT-VALUE}).")
     long recoverySeed;
 
+    @Option(
+            names = "--job-id",
+            paramLabel = "ID",
+            description = "Names this run in the structured log event (conf/log4j2-json.properties; default: a"
+                    + " random UUID), e.g. an Airflow run id.")
+    String jobId;
+
     @Option(names = "--quiet", description = "Print nothing on success.")
     boolean quiet;
 
@@ -322,13 +330,25 @@ final class FitCommand implements Callable<Integer> {
             Map<String, Object> diagnostics,
             Supplier<Configuration> hadoop) {}
 
+    /** What the fit produced, for the structured log event; null until it has run. */
+    private Outcome outcome;
+
     /** The SparkSession of a fit on Spark, stopped at the end if this command created it. */
     private SparkSessions.Owned session;
 
     @Override
     public Integer call() {
+        long t0 = System.nanoTime();
+        String id = jobId != null ? jobId : UUID.randomUUID().toString();
         try {
-            return run();
+            int code = run();
+            if (outcome != null) {
+                FitEvents.finished(id, code, outcome.result(), outcome.diagnostics(), (System.nanoTime() - t0) / 1e9);
+            }
+            return code;
+        } catch (RuntimeException | Error e) {
+            FitEvents.failed(id, e);
+            throw e;
         } finally {
             if (session != null) {
                 session.close();
@@ -374,6 +394,7 @@ final class FitCommand implements Callable<Integer> {
         Outcome o = onDriver
                 ? fitLocalCsv(problem, options, input, requested, showProgress)
                 : fitOnSpark(problem, options, input, requested, showProgress, null);
+        outcome = o;
         FitResult result = o.result();
         PrintWriter out = spec.commandLine().getOut();
         if (!quiet) {

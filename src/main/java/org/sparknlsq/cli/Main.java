@@ -138,7 +138,7 @@ public final class Main implements Callable<Integer> {
         return code.code();
     }
 
-    private static ExitCode classify(Throwable t) {
+    static ExitCode classify(Throwable t) {
         if (t instanceof CliException c) {
             return c.exitCode();
         } else if (t instanceof DataException) {

@@ -166,6 +166,20 @@ public final class FitResultJson {
         out.write('\n');
     }
 
+    /**
+     * {@code value} (numbers, strings, booleans, lists and maps, nested) as one line of JSON;
+     * non-finite numbers become null, as in the result document.
+     */
+    public static String line(Object value) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(w)) {
+            any(g, value);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
     private static void any(JsonGenerator g, Object v) throws IOException {
         if (v == null) {
             g.writeNull();
