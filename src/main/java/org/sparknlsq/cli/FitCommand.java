@@ -765,8 +765,16 @@ final class FitCommand implements Callable<Integer> {
         if (Files.isDirectory(target)) {
             throw CliException.config("--output: " + output + " is a directory");
         }
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw CliException.config("--output: directory " + dir + " does not exist");
+        if (dir == null) {
+            throw CliException.config("--output: " + output + " has no directory");
+        }
+        if (!Files.isDirectory(dir)) {
+            // as on HDFS and S3, missing parent directories are made (a date-keyed output, say)
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw CliException.config("--output: cannot create directory " + dir + " (" + reason(e) + ")");
+            }
         }
         if (!Files.isWritable(dir)) {
             throw CliException.config("--output: directory " + dir + " is not writable");

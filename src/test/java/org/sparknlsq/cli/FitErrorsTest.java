@@ -124,7 +124,12 @@ class FitErrorsTest {
                         2,
                         "--x: builtin:linear has 1 variable(s) (x), got 2 column(s) (x, s)"),
                 c("good.csv", "--x x,x", 2, "--x: column 'x' is listed twice"),
-                c("good.csv", "--output DIR/nowhere/r.json", 2, "--output: directory", "nowhere does not exist"),
+                c(
+                        "good.csv",
+                        "--output DIR/good.csv/sub/r.json",
+                        2,
+                        "--output: cannot create directory",
+                        "good.csv/sub"),
                 c("good.csv", "--output DIR", 2, "--output:", "is a directory"),
                 c(
                         "good.csv",
