@@ -115,4 +115,34 @@ class SparkSubmitIT {
         assertEquals(3.0, j.get("parameters").get("a").asDouble(), 0.02);
         assertTrue(log.contains("converged"), log);
     }
+
+    @Test
+    void theSubmitScriptRunsAFitInLocalMode() throws Exception {
+        Path out = dir.resolve("script-result.json");
+        List<String> submit = new ArrayList<>();
+        submit.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        submit.addAll(Arrays.asList(System.getProperty("sparknlsq.it.opens", "").split(" ")));
+        submit.removeIf(String::isBlank);
+        submit.addAll(List.of("-cp", distributionClasspath(), "org.apache.spark.deploy.SparkSubmit"));
+        ProcessBuilder pb = new ProcessBuilder(
+                        "bash",
+                        "jobs/submit.sh",
+                        "local",
+                        "fit",
+                        "--config",
+                        "conf/examples/decay.yaml",
+                        "--output",
+                        out.toString())
+                .redirectErrorStream(true);
+        pb.environment().put("SPARK_SUBMIT", String.join(" ", submit));
+        pb.environment().put("APP_JAR", appJar().toString());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        Process p = pb.start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "jobs/submit.sh timed out");
+        assertEquals(0, p.exitValue(), log);
+        JsonNode j = new ObjectMapper().readTree(out.toFile());
+        assertTrue(j.get("success").asBoolean());
+        assertEquals(3.0, j.get("parameters").get("a").asDouble(), 0.02);
+    }
 }
