@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.sparknlsq.checkpoint.FitCheckpoints;
 import org.sparknlsq.io.BadRecordPolicy;
 import org.sparknlsq.io.CsvData;
@@ -37,6 +38,7 @@ import org.sparknlsq.optim.Snapshot;
 import org.sparknlsq.optim.streaming.StreamingOptions;
 import org.sparknlsq.problem.FitProblem;
 import org.sparknlsq.problem.Loss;
+import org.sparknlsq.report.FitReport;
 import org.sparknlsq.robust.FaultTolerance;
 import org.sparknlsq.robust.NumericalException;
 import org.sparknlsq.spark.FitHandle;
@@ -311,6 +313,13 @@ final class FitCommand implements Callable<Integer> {
     long recoverySeed;
 
     @Option(
+            names = "--report",
+            paramLabel = "DIR",
+            description = "Also write fit-report.png (data and fit, residuals, convergence, partitions) and"
+                    + " fit-report.html into this local directory.")
+    String report;
+
+    @Option(
             names = "--job-id",
             paramLabel = "ID",
             description = "Names this run in the structured log event (conf/log4j2-json.properties; default: a"
@@ -328,7 +337,8 @@ final class FitCommand implements Callable<Integer> {
             double readSeconds,
             double fitSeconds,
             Map<String, Object> diagnostics,
-            Supplier<Configuration> hadoop) {}
+            Supplier<Configuration> hadoop,
+            Supplier<DataBlock> sample) {}
 
     /** What the fit produced, for the structured log event; null until it has run. */
     private Outcome outcome;
@@ -404,6 +414,18 @@ final class FitCommand implements Callable<Integer> {
                         + (o.firstDropped() == null ? "" : "; first: " + o.firstDropped()));
             }
             out.flush();
+        }
+        if (report != null) {
+            Path dir = Path.of(report);
+            try {
+                Path png = FitReport.write(dir, problem, result, o.sample().get());
+                if (!quiet) {
+                    out.println("report: " + png + " and " + dir.resolve("fit-report.html"));
+                    out.flush();
+                }
+            } catch (IOException e) {
+                throw CliException.config("--report: cannot write to " + dir + ": " + reason(e));
+            }
         }
         if (target != null) {
             FitResultJson.Provenance src = new FitResultJson.Provenance(
@@ -496,7 +518,8 @@ final class FitCommand implements Callable<Integer> {
                 fitSeconds,
                 diagnostics,
                 // Hadoop's classes take a second to load: only for a remote --output
-                Configuration::new);
+                Configuration::new,
+                () -> sample(csv.blocks()));
     }
 
     /** Runs the fit through {@link SparkFitter}; {@code csv}, when given, is data already read here. */
@@ -600,7 +623,28 @@ final class FitCommand implements Callable<Integer> {
                 r.loadSeconds(),
                 r.fit().fitSeconds(),
                 diagnostics,
-                spark.sparkContext()::hadoopConfiguration);
+                spark.sparkContext()::hadoopConfiguration,
+                () -> csv != null ? sample(csv.blocks()) : sparkSample(spark, input, r.fit()));
+    }
+
+    /** The points of {@code blocks}, thinned for the report. */
+    private static DataBlock sample(List<DataBlock> blocks) {
+        DataBlock b0 = blocks.get(0);
+        return FitReport.thin(DataBlock.concat(blocks, b0.variables(), b0.sigma() != null, 0), FitReport.MAX_POINTS);
+    }
+
+    /**
+     * The report's points for data that live on Spark: read again (not cached), every partition
+     * thinned in its task to its share, so the driver receives at most about {@link
+     * FitReport#MAX_POINTS} points.
+     */
+    private static DataBlock sparkSample(SparkSession spark, SparkInput.Spec input, FitResult fit) {
+        try (SparkInput.Loaded data = SparkInput.read(spark, input, n -> StorageLevel.NONE())) {
+            int per = Math.max(1, FitReport.MAX_POINTS / Math.max(1, data.partitions()));
+            List<DataBlock> parts =
+                    data.blocks().map(b -> FitReport.thin(b, per)).collect();
+            return sample(parts);
+        }
     }
 
     /** The STREAMING options; every violation reported at once, with the option names. */
