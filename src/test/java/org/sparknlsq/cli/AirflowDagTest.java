@@ -45,7 +45,7 @@ class AirflowDagTest {
 
     @Test
     void thePytestSuitePasses() throws Exception {
-        String out = python("-m", "pytest", "-q", "-p", "no:cacheprovider", "src/test/python");
+        String out = python("-m", "pytest", "-q", "-p", "no:cacheprovider", "src/test/python/test_airflow_dag.py");
         assertTrue(out.contains("passed"), out);
     }
 
