@@ -180,7 +180,7 @@ final class FitCommand implements Callable<Integer> {
     @Option(
             names = "--max-evaluations",
             paramLabel = "N",
-            description = "Most evaluations of the data (default ${DEFAULT-VALUE}: 100*(p+1)).")
+            description = "Most evaluations of the data (default ${DEFAULT-VALUE}: 200*(p+1)).")
     int maxEvaluations;
 
     @Option(
