@@ -191,4 +191,24 @@ final class CheckpointArgs {
             throw new IllegalStateException("the JVM has no SHA-256", e);
         }
     }
+    /** On SIGTERM (a JVM shutdown), the newest snapshot is saved before the JVM goes. */
+    static Thread saveOnTerm(FitCheckpoints checkpoints) {
+        if (checkpoints == null) {
+            return null;
+        }
+        Thread t = new Thread(checkpoints::saveLatest, "spark-nlsq-checkpoint-on-exit");
+        Runtime.getRuntime().addShutdownHook(t);
+        return t;
+    }
+
+    static void removeHook(Thread t) {
+        if (t == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(t);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already going down: the hook runs
+        }
+    }
 }

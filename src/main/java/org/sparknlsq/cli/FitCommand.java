@@ -15,7 +15,6 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.sparknlsq.checkpoint.FitCheckpoints;
 import org.sparknlsq.io.BadRecordPolicy;
 import org.sparknlsq.io.CsvData;
@@ -38,7 +37,6 @@ import org.sparknlsq.optim.Snapshot;
 import org.sparknlsq.optim.streaming.StreamingOptions;
 import org.sparknlsq.problem.FitProblem;
 import org.sparknlsq.problem.Loss;
-import org.sparknlsq.report.FitReport;
 import org.sparknlsq.robust.FaultTolerance;
 import org.sparknlsq.robust.NumericalException;
 import org.sparknlsq.spark.FitHandle;
@@ -416,16 +414,7 @@ final class FitCommand implements Callable<Integer> {
             out.flush();
         }
         if (report != null) {
-            Path dir = Path.of(report);
-            try {
-                Path png = FitReport.write(dir, problem, result, o.sample().get());
-                if (!quiet) {
-                    out.println("report: " + png + " and " + dir.resolve("fit-report.html"));
-                    out.flush();
-                }
-            } catch (IOException e) {
-                throw CliException.config("--report: cannot write to " + dir + ": " + reason(e));
-            }
+            FitReports.write(Path.of(report), problem, result, o.sample().get(), quiet ? null : out);
         }
         if (target != null) {
             FitResultJson.Provenance src = new FitResultJson.Provenance(
@@ -487,12 +476,12 @@ final class FitCommand implements Callable<Integer> {
                 settings(input, requested, 0),
                 data,
                 checkpointArgs.dir != null && !Location.of(checkpointArgs.dir).local() ? new Configuration() : null);
-        Thread onTerm = saveOnTerm(checkpoints);
+        Thread onTerm = CheckpointArgs.saveOnTerm(checkpoints);
         FitResult result;
         try {
             result = fit(problem, csv, options, checkpoints != null ? checkpoints : Snapshot.Sink.NONE);
         } finally {
-            removeHook(onTerm);
+            CheckpointArgs.removeHook(onTerm);
         }
         double fitSeconds = (System.nanoTime() - t2) / 1e9;
         Map<String, Object> diagnostics = new LinkedHashMap<>();
@@ -519,7 +508,7 @@ final class FitCommand implements Callable<Integer> {
                 diagnostics,
                 // Hadoop's classes take a second to load: only for a remote --output
                 Configuration::new,
-                () -> sample(csv.blocks()));
+                () -> FitReports.sample(csv.blocks()));
     }
 
     /** Runs the fit through {@link SparkFitter}; {@code csv}, when given, is data already read here. */
@@ -561,7 +550,7 @@ final class FitCommand implements Callable<Integer> {
                         options,
                         so);
         SparkFitResult r;
-        Thread onTerm = saveOnTerm(checkpoints);
+        Thread onTerm = CheckpointArgs.saveOnTerm(checkpoints);
         try {
             r = handle.result();
         } catch (IllegalArgumentException e) {
@@ -575,7 +564,7 @@ final class FitCommand implements Callable<Integer> {
             if (console != null) {
                 console.finish();
             }
-            removeHook(onTerm);
+            CheckpointArgs.removeHook(onTerm);
         }
         Map<String, Object> diagnostics = new LinkedHashMap<>();
         diagnostics.put("strategy_reason", r.strategyReason());
@@ -624,27 +613,7 @@ final class FitCommand implements Callable<Integer> {
                 r.fit().fitSeconds(),
                 diagnostics,
                 spark.sparkContext()::hadoopConfiguration,
-                () -> csv != null ? sample(csv.blocks()) : sparkSample(spark, input, r.fit()));
-    }
-
-    /** The points of {@code blocks}, thinned for the report. */
-    private static DataBlock sample(List<DataBlock> blocks) {
-        DataBlock b0 = blocks.get(0);
-        return FitReport.thin(DataBlock.concat(blocks, b0.variables(), b0.sigma() != null, 0), FitReport.MAX_POINTS);
-    }
-
-    /**
-     * The report's points for data that live on Spark: read again (not cached), every partition
-     * thinned in its task to its share, so the driver receives at most about {@link
-     * FitReport#MAX_POINTS} points.
-     */
-    private static DataBlock sparkSample(SparkSession spark, SparkInput.Spec input, FitResult fit) {
-        try (SparkInput.Loaded data = SparkInput.read(spark, input, n -> StorageLevel.NONE())) {
-            int per = Math.max(1, FitReport.MAX_POINTS / Math.max(1, data.partitions()));
-            List<DataBlock> parts =
-                    data.blocks().map(b -> FitReport.thin(b, per)).collect();
-            return sample(parts);
-        }
+                () -> csv != null ? FitReports.sample(csv.blocks()) : FitReports.sparkSample(spark, input));
     }
 
     /** The STREAMING options; every violation reported at once, with the option names. */
@@ -764,27 +733,6 @@ final class FitCommand implements Callable<Integer> {
                 batchPoints,
                 maxEpochs,
                 forgettingFactor);
-    }
-
-    /** On SIGTERM (a JVM shutdown), the newest snapshot is saved before the JVM goes. */
-    private static Thread saveOnTerm(FitCheckpoints checkpoints) {
-        if (checkpoints == null) {
-            return null;
-        }
-        Thread t = new Thread(checkpoints::saveLatest, "spark-nlsq-checkpoint-on-exit");
-        Runtime.getRuntime().addShutdownHook(t);
-        return t;
-    }
-
-    private static void removeHook(Thread t) {
-        if (t == null) {
-            return;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(t);
-        } catch (IllegalStateException shuttingDown) {
-            // the JVM is already going down: the hook runs
-        }
     }
 
     private Method parseMethod() {
