@@ -141,6 +141,24 @@ class NotebooksTest {
         }
     }
 
+    /** No PySpark here: the PySpark notebook is checked by nbformat and its cells compiled. */
+    @Test
+    void thePysparkNotebookIsValidAndCompiles() throws Exception {
+        Process p = new ProcessBuilder(
+                        "/usr/bin/python3",
+                        "-m",
+                        "pytest",
+                        "-q",
+                        "-p",
+                        "no:cacheprovider",
+                        "src/test/python/test_notebooks.py")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+    }
+
     @Test
     void committedNotebooksCarryNoOutputs() throws Exception {
         try (Stream<Path> s = Files.list(Path.of("notebooks"))) {
