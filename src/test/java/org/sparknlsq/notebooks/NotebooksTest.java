@@ -159,6 +159,41 @@ class NotebooksTest {
         assertEquals(0, p.exitValue(), out);
     }
 
+    /**
+     * The Zeppelin note parses with Zeppelin's own parser, run in a child JVM whose classpath Maven
+     * resolves from notebooks/zeppelin/note-parser.pom.xml (zengine stays off every Spark
+     * classpath).
+     */
+    @Test
+    void theZeppelinNoteParsesWithZeppelinsParser() throws Exception {
+        Path cpFile = BUILD.resolve("zeppelin-note-parser.classpath").toAbsolutePath();
+        Process mvn = new ProcessBuilder(
+                        "mvn",
+                        "-B",
+                        "-q",
+                        "-f",
+                        "notebooks/zeppelin/note-parser.pom.xml",
+                        "dependency:build-classpath",
+                        "-Dmdep.outputFile=" + cpFile)
+                .redirectErrorStream(true)
+                .start();
+        String log = new String(mvn.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(mvn.waitFor(600, TimeUnit.SECONDS) && mvn.exitValue() == 0, log);
+        String cp = BUILD.resolve("test-classes").toAbsolutePath() + File.pathSeparator + Files.readString(cpFile);
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        cp,
+                        ZeppelinNoteCheck.class.getName(),
+                        "notebooks/zeppelin/spark-nlsq-quickstart.zpln")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("spark-nlsq quickstart: 4 paragraphs"), out);
+    }
+
     @Test
     void committedNotebooksCarryNoOutputs() throws Exception {
         try (Stream<Path> s = Files.list(Path.of("notebooks"))) {
