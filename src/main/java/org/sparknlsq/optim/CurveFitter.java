@@ -39,8 +39,8 @@ public final class CurveFitter {
     /**
      * As {@link #fit(FitProblem, NormalEquationsSource, FitOptions, FitMonitor, String)}, sending
      * a {@link Snapshot} to {@code checkpoints} after every iteration and resuming from {@code
-     * checkpoints.resume()} when it gives one (TRF only; a resumed fit takes the same steps as the
-     * interrupted one, to the bit, and its history starts at the resumed iteration).
+     * checkpoints.resume()} when it gives one of the same method (a resumed fit takes the same steps
+     * as the interrupted one, to the bit, and its history starts at the resumed iteration).
      */
     public static FitResult fit(
             FitProblem problem,
@@ -74,9 +74,6 @@ public final class CurveFitter {
                         : null;
         LoopState s = new LoopState(problem, ft != null ? ft : source, options, monitor);
         s.checkpointing(checkpoints);
-        if (options.method() == Method.LM && s.resumePending()) {
-            throw new IllegalArgumentException("resuming is supported for method trf only, not lm");
-        }
         int polished = 0;
         Accumulator qr = null;
         try {

@@ -1,5 +1,7 @@
 package org.sparknlsq.optim;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.sparknlsq.kernel.Accumulator;
 
 /**
@@ -19,7 +21,12 @@ final class LmSolver {
 
     static void run(LoopState s, double[] start) {
         int p = s.p;
-        s.start(start.clone());
+        Snapshot resume = s.takeResume(PHASE);
+        if (resume != null) {
+            s.resumeAt(resume);
+        } else {
+            s.start(start.clone());
+        }
         double[] fixed = s.options.xScale();
         double[] diag = new double[p];
         double fnorm = Math.sqrt(2 * s.cost);
@@ -27,6 +34,14 @@ final class LmSolver {
         double delta = 0;
         double xnorm = 0;
         boolean first = true;
+        if (resume != null) {
+            diag = resume.doubles("diag");
+            fnorm = resume.number("fnorm");
+            par = resume.number("par");
+            delta = resume.number("trust_radius");
+            xnorm = resume.number("xnorm");
+            first = resume.integer("first") == 1;
+        }
         while (true) {
             double[] colNorm = s.columnNorms();
             for (int j = 0; j < p; j++) {
@@ -133,8 +148,19 @@ final class LmSolver {
             if (!s.record(gnorm, accepted ? pnorm : 0, delta, accepted) || s.termination != null) {
                 return;
             }
+            Map<String, Object> st = new HashMap<>();
+            st.put("diag", diag.clone());
+            st.put("fnorm", fnorm);
+            st.put("par", par);
+            st.put("trust_radius", delta);
+            st.put("xnorm", xnorm);
+            st.put("first", first ? 1L : 0L);
+            s.snapshot(PHASE, st);
         }
     }
+
+    /** The phase name of this solver's snapshots. */
+    static final String PHASE = "lm";
 
     private static double weightedNorm(double[] d, double[] x) {
         double[] t = new double[x.length];

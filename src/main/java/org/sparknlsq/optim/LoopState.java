@@ -115,11 +115,6 @@ final class LoopState {
         pendingResume = s.resume();
     }
 
-    /** Whether a snapshot of a trust-region loop (not of a STREAMING phase) waits to be resumed. */
-    boolean resumePending() {
-        return pendingResume != null && !pendingResume.phase().equals("streaming");
-    }
-
     /**
      * The snapshot to resume {@code phase} from, once: null if there is none, or if it belongs
      * to another phase.

@@ -41,24 +41,32 @@ class ResumeTest {
     }
 
     static FitResult fit(FitProblem problem, List<DataBlock> blocks, Recorder r) {
+        return fit(problem, blocks, r, FitOptions.defaults());
+    }
+
+    static FitResult fit(FitProblem problem, List<DataBlock> blocks, Recorder r, FitOptions options) {
         BlockKernel k = new BlockKernel(problem.model(), problem.loss(), problem.fScale());
         return CurveFitter.fit(
                 problem,
                 new LocalSource(k, blocks, LocalSource.DEFAULT_CHUNK_SIZE, null),
-                FitOptions.defaults(),
+                options,
                 FitMonitor.NONE,
                 "TEST",
                 r);
     }
 
     static void assertResumesExactly(FitProblem problem, List<DataBlock> blocks) {
+        assertResumesExactly(problem, blocks, FitOptions.defaults());
+    }
+
+    static void assertResumesExactly(FitProblem problem, List<DataBlock> blocks, FitOptions options) {
         Recorder first = new Recorder(null);
-        FitResult whole = fit(problem, blocks, first);
+        FitResult whole = fit(problem, blocks, first, options);
         assertTrue(whole.success(), whole.message());
         assertTrue(first.all.size() >= 4, "iterations: " + first.all.size());
         for (Snapshot at : first.all) {
             Recorder again = new Recorder(at);
-            FitResult resumed = fit(problem, blocks, again);
+            FitResult resumed = fit(problem, blocks, again, options);
             assertArrayEquals(whole.parameters(), resumed.parameters(), "resumed after iteration " + at.iteration());
             assertArrayEquals(whole.uncertainties(), resumed.uncertainties());
             assertEquals(whole.iterations(), resumed.iterations());
@@ -75,6 +83,16 @@ class ResumeTest {
     void fromEveryIteration() {
         FitProblem problem = FitProblem.of(BuiltinModels.exponentialDecay(), 1.0, 1.0, 0.0);
         assertResumesExactly(problem, FaultToleranceTest.blocks(false));
+    }
+
+    @Test
+    void levenbergMarquardtFromEveryIteration() {
+        FitProblem problem = FitProblem.of(BuiltinModels.exponentialDecay(), 1.0, 1.0, 0.0);
+        FitOptions lm = FitOptions.defaults().withMethod(Method.LM);
+        assertResumesExactly(problem, FaultToleranceTest.blocks(false), lm);
+        Recorder r = new Recorder(null);
+        fit(problem, FaultToleranceTest.blocks(false), r, lm);
+        assertEquals("lm", r.all.get(0).phase());
     }
 
     @Test
