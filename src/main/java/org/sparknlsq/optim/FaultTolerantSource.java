@@ -156,9 +156,8 @@ public final class FaultTolerantSource implements NormalEquationsSource {
 
     /**
      * The active partitions of STREAMING batch {@code b} at {@code p}, as a trial: a failure
-     * marks the result invalid and is kept in {@link #lastFailures}.
-     *
-     * @throws UnsupportedOperationException if the source has no batches
+     * marks the result invalid and is kept in {@link #lastFailures}. For a source that is a
+     * {@link BatchedSource} (StreamingFitter builds the ledger only over such sources).
      */
     public Accumulator evaluateBatchTrial(int b, double[] p, Accumulator.Kind kind) {
         int[] all = ((BatchedSource) inner).batchPartitions(b);

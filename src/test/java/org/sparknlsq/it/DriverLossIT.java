@@ -80,6 +80,29 @@ class DriverLossIT {
         return data;
     }
 
+    /** {@code fit} of the generated data from (1, 1, 0) with {@code strategy} on local[2]. */
+    private static String[] fitArgs(Path data, String strategy) {
+        return new String[] {
+            "fit",
+            "--data",
+            data.toString(),
+            "--x",
+            "x",
+            "--y",
+            "y",
+            "--sigma",
+            "sigma",
+            "--model",
+            "a*exp(-b*x)+c",
+            "--params",
+            "a=1,b=1,c=0",
+            "--strategy",
+            strategy,
+            "--master",
+            "local[2]"
+        };
+    }
+
     private static int newestSequence(Path ckpt) throws IOException {
         if (!Files.isDirectory(ckpt)) {
             return 0;
@@ -109,31 +132,8 @@ class DriverLossIT {
     @ValueSource(strings = {"large", "streaming"})
     void aKilledDriverResumesToTheSameBits(String strategy) throws Exception {
         Path data = generate(dir.resolve("decay-" + strategy + ".parquet"));
-        String[] fit = {
-            "fit",
-            "--data",
-            data.toString(),
-            "--x",
-            "x",
-            "--y",
-            "y",
-            "--sigma",
-            "sigma",
-            "--model",
-            "a*exp(-b*x)+c",
-            "--params",
-            "a=1,b=1,c=0",
-            "--strategy",
-            strategy,
-            "--partitions",
-            "8",
-            "--batch-points",
-            "1500000",
-            "--master",
-            "local[2]",
-            "--progress",
-            "never"
-        };
+        String[] fit = concat(
+                fitArgs(data, strategy), "--partitions", "8", "--batch-points", "1500000", "--progress", "never");
         Path ref = dir.resolve("ref.json");
         assertEquals(0, run("reference", concat(fit, "--output", ref.toString())));
 
@@ -200,31 +200,16 @@ class DriverLossIT {
         // no checkpoint before iteration 1000: only the SIGTERM one can appear
         Process p = child(
                         log,
-                        "fit",
-                        "--data",
-                        data.toString(),
-                        "--x",
-                        "x",
-                        "--y",
-                        "y",
-                        "--sigma",
-                        "sigma",
-                        "--model",
-                        "a*exp(-b*x)+c",
-                        "--params",
-                        "a=1,b=1,c=0",
-                        "--strategy",
-                        "large",
-                        "--partitions",
-                        "4",
-                        "--master",
-                        "local[2]",
-                        "--progress",
-                        "always",
-                        "--checkpoint-dir",
-                        ckpt.toString(),
-                        "--checkpoint-every",
-                        "1000")
+                        concat(
+                                fitArgs(data, "large"),
+                                "--partitions",
+                                "4",
+                                "--progress",
+                                "always",
+                                "--checkpoint-dir",
+                                ckpt.toString(),
+                                "--checkpoint-every",
+                                "1000"))
                 .start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);

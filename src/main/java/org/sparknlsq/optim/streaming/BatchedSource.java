@@ -42,11 +42,8 @@ public interface BatchedSource extends NormalEquationsSource {
     Accumulator evaluateBatch(int b, double[] p, Accumulator.Kind kind);
 
     /**
-     * The partitions of batch {@code b}, in order, for a source that is also a {@link
-     * org.sparknlsq.kernel.PartitionedSource} (fault tolerance needs them); others need not
-     * answer.
+     * The partitions (the indexes of {@link org.sparknlsq.kernel.PartitionedSource}, or the blocks)
+     * that make up batch {@code b}, in order: fault tolerance judges a batch by its partitions.
      */
-    default int[] batchPartitions(int b) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no partitions");
-    }
+    int[] batchPartitions(int b);
 }

@@ -26,6 +26,11 @@ class ForwardingSource implements BatchedSource {
     }
 
     @Override
+    public int[] batchPartitions(int b) {
+        return inner.batchPartitions(b);
+    }
+
+    @Override
     public int parameterCount() {
         return inner.parameterCount();
     }
