@@ -2,10 +2,10 @@ package org.sparknlsq.checkpoint;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.sparknlsq.optim.Snapshot;
 import org.sparknlsq.robust.CheckpointException;
 
@@ -33,7 +33,8 @@ public final class FitCheckpoints implements Snapshot.Sink {
     private final int every;
     private final List<String> names;
     private final String configHash;
-    private final String dataFingerprint;
+    private final Supplier<String> fingerprintSource;
+    private String dataFingerprint;
     private final String writerVersion;
     private final ResumeMode mode;
     private final String resumePath;
@@ -50,7 +51,7 @@ public final class FitCheckpoints implements Snapshot.Sink {
             int every,
             List<String> names,
             String configHash,
-            String dataFingerprint,
+            Supplier<String> dataFingerprint,
             String writerVersion,
             ResumeMode mode,
             String resumePath,
@@ -62,7 +63,7 @@ public final class FitCheckpoints implements Snapshot.Sink {
         this.every = every;
         this.names = List.copyOf(names);
         this.configHash = configHash;
-        this.dataFingerprint = dataFingerprint;
+        this.fingerprintSource = dataFingerprint;
         this.writerVersion = writerVersion;
         this.mode = mode;
         this.resumePath = resumePath;
@@ -91,7 +92,7 @@ public final class FitCheckpoints implements Snapshot.Sink {
                 writerVersion,
                 System.currentTimeMillis(),
                 configHash,
-                dataFingerprint,
+                fingerprint(),
                 names,
                 s));
         latestSaved = name.isPresent() || latestSaved;
@@ -150,9 +151,9 @@ public final class FitCheckpoints implements Snapshot.Sink {
             problems.add(
                     "another configuration (hash " + abbrev(st.configHash()) + ", now " + abbrev(configHash) + ")");
         }
-        if (!st.dataFingerprint().equals(dataFingerprint)) {
-            problems.add("other data (fingerprint " + abbrev(st.dataFingerprint()) + ", now " + abbrev(dataFingerprint)
-                    + ")");
+        if (!st.dataFingerprint().equals(fingerprint())) {
+            problems.add(
+                    "other data (fingerprint " + abbrev(st.dataFingerprint()) + ", now " + abbrev(fingerprint()) + ")");
         }
         if (!problems.isEmpty() && !force) {
             throw new CheckpointException(
@@ -163,17 +164,38 @@ public final class FitCheckpoints implements Snapshot.Sink {
         }
     }
 
+    /**
+     * The data's fingerprint, computed on first use: a fingerprint of the content needs the data
+     * loaded, which happens after the checkpoints are opened and before the first snapshot.
+     */
+    private String fingerprint() {
+        if (dataFingerprint == null) {
+            dataFingerprint = fingerprintSource.get();
+        }
+        return dataFingerprint;
+    }
+
     private static String abbrev(String h) {
         return h.length() > 12 ? h.substring(0, 12) : h;
     }
 
-    /** For the result's {@code checkpoint_info}. */
-    public synchronized Map<String, Object> diagnostics() {
-        Map<String, Object> m = new LinkedHashMap<>(manager.diagnostics());
-        m.put("every", every);
-        m.put("resumed_from", resumedFrom);
-        m.put("resumed_at_iteration", resume == null ? null : resume.iteration());
-        m.put("skipped_invalid", List.copyOf(skipped));
-        return m;
+    /** What these checkpoints did, for the result's {@code checkpoint_info}. */
+    public synchronized CheckpointInfo info() {
+        Map<String, Object> m = manager.diagnostics();
+        @SuppressWarnings("unchecked")
+        List<String> errors = (List<String>) m.get("errors");
+        return new CheckpointInfo(
+                manager.directory(),
+                every,
+                (Long) m.get("saves"),
+                (Long) m.get("failed_saves"),
+                (Long) m.get("skipped_saves"),
+                (Double) m.get("mean_save_seconds"),
+                (String) m.get("last_checkpoint"),
+                (Boolean) m.get("circuit_breaker_open"),
+                errors,
+                resumedFrom,
+                resume == null ? null : resume.iteration(),
+                List.copyOf(skipped));
     }
 }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "checkpoints",
         mixinStandardHelpOptions = true,
-        versionProvider = Version.class,
+        versionProvider = VersionText.class,
         description = "List, show or validate fit checkpoints (local path, file://, hdfs://, s3a://).",
         subcommands = {
             CheckpointsCommand.ListCommand.class,

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.sparknlsq.fit.FitOutcome;
 import org.sparknlsq.io.FitResultJson;
 import org.sparknlsq.optim.FitResult;
 
@@ -23,7 +24,8 @@ final class FitEvents {
 
     private FitEvents() {}
 
-    static void finished(String jobId, int exitCode, FitResult r, Map<String, Object> diagnostics, double seconds) {
+    static void finished(String jobId, int exitCode, FitOutcome o, double seconds) {
+        FitResult r = o.result();
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("job_id", jobId);
         e.put("status", status(exitCode));
@@ -48,10 +50,13 @@ final class FitEvents {
             d.put("total_retries", r.faults().totalRetries());
             d.put("infrastructure", r.faults().infrastructure());
         }
-        for (String k : new String[] {"partitions", "spark_jobs", "checkpoint_info", "infrastructure"}) {
-            if (diagnostics.containsKey(k)) {
-                d.put(k, diagnostics.get(k));
-            }
+        d.put("partitions", o.diagnostics().partitions());
+        d.put("spark_jobs", o.diagnostics().sparkJobs());
+        if (o.diagnostics().checkpoints() != null) {
+            d.put("checkpoint_info", o.diagnostics().checkpoints().toJsonObject());
+        }
+        if (r.faults() == null && o.diagnostics().master() != null) {
+            d.put("infrastructure", o.diagnostics().infrastructure());
         }
         e.put("diagnostics", d);
         LOG.info(FitResultJson.line(e));

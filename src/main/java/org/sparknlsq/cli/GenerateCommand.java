@@ -1,7 +1,6 @@
 package org.sparknlsq.cli;
 
 import java.util.Iterator;
-import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -13,7 +12,10 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.sparknlsq.fit.FitRequest;
+import org.sparknlsq.fit.InvalidSettingsException;
 import org.sparknlsq.model.CurveModel;
+import org.sparknlsq.problem.FitProblem;
 import org.sparknlsq.spark.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "generate",
         mixinStandardHelpOptions = true,
-        versionProvider = Version.class,
+        versionProvider = VersionText.class,
         sortOptions = false,
         description = "Write a synthetic data set (x, y, sigma) as Parquet, deterministically from a seed.")
 final class GenerateCommand implements Callable<Integer> {
@@ -96,7 +98,16 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ParameterArgs.Starts starts = ParameterArgs.parseParams(params);
-        ModelChoice choice = ModelChoice.of(model, List.of("x"), starts);
+        FitRequest.Builder b = FitRequest.builder().model(model).xColumns("x").yColumn("y");
+        for (int i = 0; i < starts.names().size(); i++) {
+            b.initialValue(starts.names().get(i), starts.values()[i]);
+        }
+        FitProblem choice;
+        try {
+            choice = b.build().problem();
+        } catch (InvalidSettingsException e) {
+            throw CliException.config(FitCommand.optionNames(e));
+        }
         String[] range = xRange.split(":", -1);
         double lo;
         double hi;

@@ -29,7 +29,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(
         name = "spark-nlsq",
         mixinStandardHelpOptions = true,
-        versionProvider = Version.class,
+        versionProvider = VersionText.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "Nonlinear least-squares curve fitting (scipy curve_fit semantics).",
         subcommands = {FitCommand.class, GenerateCommand.class, CheckpointsCommand.class, CommandLine.HelpCommand.class

@@ -1,7 +1,6 @@
 package org.sparknlsq.cli;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,19 +55,11 @@ final class ParameterArgs {
     }
 
     /**
-     * Parses {@code b1=0:1000,b2=-inf:} into {@code {lower, upper}} in model order; parameters
-     * not listed are unbounded, and an empty side means infinite. Null text gives null.
+     * Parses {@code b1=0:1000,b2=-inf:} into {lower, upper} by parameter name, in the order given;
+     * an empty side means infinite. Whether the names are parameters is the library's check.
      */
-    static double[][] parseBounds(String text, List<String> parameters) {
-        if (text == null) {
-            return null;
-        }
-        int p = parameters.size();
-        double[] lower = new double[p];
-        double[] upper = new double[p];
-        Arrays.fill(lower, Double.NEGATIVE_INFINITY);
-        Arrays.fill(upper, Double.POSITIVE_INFINITY);
-        boolean[] seen = new boolean[p];
+    static Map<String, double[]> parseBounds(String text) {
+        Map<String, double[]> out = new LinkedHashMap<>();
         for (String item : items("--bounds", text, "NAME=LOWER:UPPER")) {
             int eq = item.indexOf('=');
             int colon = item.indexOf(':', eq + 1);
@@ -76,58 +67,17 @@ final class ParameterArgs {
                 throw CliException.config("--bounds: expected NAME=LOWER:UPPER, got '" + item + "'");
             }
             String name = item.substring(0, eq).strip();
-            int i = parameters.indexOf(name);
-            if (i < 0) {
-                throw CliException.config("--bounds: '" + name + "' is not a parameter of the model (parameters: "
-                        + String.join(", ", parameters) + ")");
-            }
-            if (seen[i]) {
+            if (out.containsKey(name)) {
                 throw CliException.config("--bounds: parameter '" + name + "' is given twice");
             }
-            seen[i] = true;
             String lo = item.substring(eq + 1, colon).strip();
             String hi = item.substring(colon + 1).strip();
-            lower[i] = lo.isEmpty() ? Double.NEGATIVE_INFINITY : bound(lo, "lower", name);
-            upper[i] = hi.isEmpty() ? Double.POSITIVE_INFINITY : bound(hi, "upper", name);
-            if (!(lower[i] < upper[i])) {
-                throw CliException.config("--bounds: the lower bound of '" + name + "' (" + lo
-                        + ") must be below its upper bound (" + hi + ")");
-            }
+            out.put(name, new double[] {
+                lo.isEmpty() ? Double.NEGATIVE_INFINITY : bound(lo, "lower", name),
+                hi.isEmpty() ? Double.POSITIVE_INFINITY : bound(hi, "upper", name)
+            });
         }
-        return new double[][] {lower, upper};
-    }
-
-    /** Fails unless every start value lies within its bounds. */
-    static void checkStart(List<String> names, double[] start, double[] lower, double[] upper) {
-        for (int i = 0; i < start.length; i++) {
-            if (start[i] < lower[i] || start[i] > upper[i]) {
-                throw CliException.config("--params: the start value of '" + names.get(i) + "' (" + format(start[i])
-                        + ") is outside its bounds [" + format(lower[i]) + ", " + format(upper[i])
-                        + "] given in --bounds");
-            }
-        }
-    }
-
-    /** Parses {@code jac} (null: scale by the Jacobian) or one positive number per parameter. */
-    static double[] parseXScale(String text, List<String> parameters) {
-        if (text == null || text.strip().equalsIgnoreCase("jac")) {
-            return null;
-        }
-        List<String> items = items("--x-scale", text, "jac or one number per parameter");
-        if (items.size() != parameters.size()) {
-            throw CliException.config("--x-scale: expected 'jac' or " + parameters.size()
-                    + " positive numbers (one per parameter: " + String.join(", ", parameters) + "), got "
-                    + items.size());
-        }
-        double[] scale = new double[items.size()];
-        for (int i = 0; i < scale.length; i++) {
-            String who = "the scale of '" + parameters.get(i) + "'";
-            scale[i] = number("--x-scale", items.get(i), who);
-            if (!(scale[i] > 0) || !Double.isFinite(scale[i])) {
-                throw CliException.config("--x-scale: " + who + " must be positive and finite, got " + items.get(i));
-            }
-        }
-        return scale;
+        return out;
     }
 
     /** Parses a comma-separated list of distinct column names. */

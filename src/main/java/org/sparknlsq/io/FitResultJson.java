@@ -84,6 +84,23 @@ public final class FitResultJson {
             Provenance src,
             Map<String, ?> diagnostics)
             throws IOException {
+        write(out, r, problem, options, src, diagnostics, List.of(), Double.NaN);
+    }
+
+    /**
+     * Writes the JSON document to {@code out} (not closed), with the parameters held fixed and
+     * the coefficient of determination.
+     */
+    public static void write(
+            OutputStream out,
+            FitResult r,
+            FitProblem problem,
+            FitOptions options,
+            Provenance src,
+            Map<String, ?> diagnostics,
+            List<String> fixedParameters,
+            double rSquared)
+            throws IOException {
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.useDefaultPrettyPrinter();
@@ -117,11 +134,13 @@ public final class FitResultJson {
             named(g, "parameters", names, r.parameters());
             named(g, "uncertainties", names, r.uncertainties());
             named(g, "initial_parameters", names, problem.start());
+            strings(g, "fixed_parameters", fixedParameters);
             bounds(g, problem, names);
             matrix(g, "covariance", r.covariance());
             matrix(g, "correlation", r.correlation());
             number(g, "chi_squared", r.chiSquared());
             number(g, "reduced_chi_squared", r.reducedChiSquared());
+            number(g, "r_squared", rSquared);
             number(g, "cost", r.cost());
             number(g, "initial_cost", r.initialCost());
             g.writeNumberField("iterations", r.iterations());

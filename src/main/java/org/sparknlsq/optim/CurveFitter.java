@@ -188,7 +188,7 @@ public final class CurveFitter {
             case FTOL -> "the relative cost reduction is below ftol";
             case XTOL -> "the relative step is below xtol";
             case FTOL_XTOL -> "both ftol and xtol are satisfied";
-            case PRECISION_LIMIT -> "no further reduction is possible in double precision";
+            case PRECISION_LIMIT -> "the optimum is reached to the limit of double precision";
             case MAX_ITERATIONS -> "the maximum number of iterations was reached";
             case MAX_EVALUATIONS -> "the maximum number of evaluations was reached";
             case USER_ABORT -> "the fit was cancelled";

@@ -119,7 +119,11 @@ public final class SparkFitter {
         return submit(spark, problem, input, options, o).result();
     }
 
-    private static FitHandle submit(
+    /**
+     * Starts a fit of the data {@code loader} returns; it is called on the fit's thread with the
+     * storage-level choice of the strategy planner.
+     */
+    public static FitHandle submit(
             SparkSession spark,
             FitProblem problem,
             Function<SparkInput.LevelChoice, SparkInput.Loaded> loader,

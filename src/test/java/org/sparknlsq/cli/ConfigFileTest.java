@@ -176,9 +176,9 @@ class ConfigFileTest {
         new YAMLMapper().writeValue(file.toFile(), config);
         Sample s = parse(ConfigFile.expand(spec(), new String[] {"--config", file.toString()}));
         assertEquals(Double.NEGATIVE_INFINITY, s.fScale);
-        double[][] bounds = ParameterArgs.parseBounds(s.bounds, List.of("a", "b"));
-        assertArrayEquals(new double[] {Double.NEGATIVE_INFINITY, 0.0}, bounds[0]);
-        assertArrayEquals(new double[] {2.5, Double.POSITIVE_INFINITY}, bounds[1]);
+        Map<String, double[]> bounds = ParameterArgs.parseBounds(s.bounds);
+        assertArrayEquals(new double[] {Double.NEGATIVE_INFINITY, 2.5}, bounds.get("a"));
+        assertArrayEquals(new double[] {0.0, Double.POSITIVE_INFINITY}, bounds.get("b"));
 
         new YAMLMapper().writeValue(file.toFile(), Map.of("f-scale", Double.NaN));
         assertTrue(Double.isNaN(parse(ConfigFile.expand(spec(), new String[] {"--config", file.toString()})).fScale));
@@ -444,8 +444,10 @@ class ConfigFileTest {
         expected.put("--output", List.of("result.json"));
         expected.put("--max-iterations", List.of("20"));
         assertEquals(expected, matched);
-        double[][] bounds = ParameterArgs.parseBounds(matched.get("--bounds").get(0), List.of("a", "b", "c"));
-        assertArrayEquals(new double[] {Double.POSITIVE_INFINITY, 10, Double.POSITIVE_INFINITY}, bounds[1]);
+        Map<String, double[]> bounds =
+                ParameterArgs.parseBounds(matched.get("--bounds").get(0));
+        assertEquals(10, bounds.get("b")[1]);
+        assertArrayEquals(new double[] {0, Double.POSITIVE_INFINITY}, bounds.get("a"));
     }
 
     @Test

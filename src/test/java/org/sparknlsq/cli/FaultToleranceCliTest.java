@@ -112,8 +112,8 @@ class FaultToleranceCliTest {
                 Cli.run(fitArgs(data, "a*exp(-b*x) + c", "--min-success-rate", "1.5", "--max-retries-per-batch", "-1"));
         assertEquals(ExitCode.CONFIG_ERROR.code(), r.code(), r.err());
         assertEquals(1, r.errLines().size(), r.err());
-        assertTrue(r.err().contains("--min-success-rate must be in [0, 1], got 1.5"), r.err());
-        assertTrue(r.err().contains("--max-retries-per-batch must be >= 0, got -1"), r.err());
+        assertTrue(r.err().contains("--min-success-rate: must be in [0, 1], got 1.5"), r.err());
+        assertTrue(r.err().contains("--max-retries-per-batch: must be >= 0, got -1"), r.err());
     }
 
     @Test

@@ -87,6 +87,31 @@ public final class ExpressionModel implements CurveModel {
         return new ExpressionModel(expression, vars, params, Compilation.of(expression, vars, params));
     }
 
+    /**
+     * The names in {@code expression} that are not function calls, in order of first appearance
+     * (variables and constants included): the parameter order a caller can use when the start
+     * values come without one, as in a map. Text that does not tokenize yields an empty list;
+     * {@link #compile} reports the fault.
+     */
+    public static List<String> namesInOrder(String expression) {
+        List<String> out = new java.util.ArrayList<>();
+        List<Lexer.Token> tokens;
+        try {
+            tokens = Lexer.tokenize(expression);
+        } catch (IllegalArgumentException e) {
+            return out;
+        }
+        for (int i = 0; i < tokens.size() - 1; i++) {
+            Lexer.Token t = tokens.get(i);
+            if (t.kind() == Lexer.Kind.NAME
+                    && tokens.get(i + 1).kind() != Lexer.Kind.LPAREN
+                    && !out.contains(t.text())) {
+                out.add(t.text());
+            }
+        }
+        return out;
+    }
+
     @Override
     public List<String> parameterNames() {
         return parameterNames;

@@ -1,9 +1,8 @@
-package org.sparknlsq.cli;
+package org.sparknlsq.fit;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
-import picocli.CommandLine.IVersionProvider;
 
 /**
  * The spark-nlsq version, for {@code --version} and the result JSON. Looked up, in order: the
@@ -11,9 +10,11 @@ import picocli.CommandLine.IVersionProvider;
  * where no manifest exists), the jar manifest's {@code Implementation-Version}, the {@code
  * pom.properties} Maven puts into the jar; {@code "unknown"} otherwise.
  */
-public final class Version implements IVersionProvider {
+public final class Version {
     /** The system property the launcher sets from {@code pom.xml}. */
     public static final String PROPERTY = "sparknlsq.version";
+
+    private Version() {}
 
     private static final String POM_PROPERTIES = "/META-INF/maven/org.sparknlsq/spark-nlsq/pom.properties";
 
@@ -40,10 +41,5 @@ public final class Version implements IVersionProvider {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    @Override
-    public String[] getVersion() {
-        return new String[] {"spark-nlsq " + current()};
     }
 }
