@@ -32,7 +32,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = VersionText.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "Nonlinear least-squares curve fitting (scipy curve_fit semantics).",
-        subcommands = {FitCommand.class, GenerateCommand.class, CheckpointsCommand.class, CommandLine.HelpCommand.class
+        subcommands = {
+            FitCommand.class,
+            PredictCommand.class,
+            GenerateCommand.class,
+            CheckpointsCommand.class,
+            CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {
     /** How every error line starts. */

@@ -289,6 +289,24 @@ public record FitRequest(
             return this;
         }
 
+        /** Relative cost tolerance. */
+        public Builder ftol(double f) {
+            ftol = f;
+            return this;
+        }
+
+        /** Relative step tolerance. */
+        public Builder xtol(double x) {
+            xtol = x;
+            return this;
+        }
+
+        /** Gradient tolerance. */
+        public Builder gtol(double g) {
+            gtol = g;
+            return this;
+        }
+
         public Builder maxIterations(int n) {
             maxIterations = n;
             return this;

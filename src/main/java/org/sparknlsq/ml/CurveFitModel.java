@@ -22,17 +22,11 @@ import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparknlsq.fit.FitOutcome;
-import org.sparknlsq.fit.Predictor;
+import org.sparknlsq.fit.Predictions;
 import org.sparknlsq.fit.SavedFit;
 import scala.Option;
 
@@ -170,38 +164,12 @@ public final class CurveFitModel extends Model<CurveFitModel> implements MLWrita
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         transformSchema(dataset.schema());
-        String[] x = getXCols();
-        Column[] cols = new Column[x.length];
-        for (int i = 0; i < x.length; i++) {
-            cols[i] = functions.col(quote(x[i])).cast(DataTypes.DoubleType);
-        }
-        String pred = getOrDefault(predictionCol);
-        String std = getOrDefault(predictionStdCol);
-        Predictor predictor = saved.predictor();
-        int k = x.length;
-        StructType out = new StructType().add("p", DataTypes.DoubleType, false).add("s", DataTypes.DoubleType, false);
-        UserDefinedFunction f = functions.udf(
-                (UDF1<Row, Row>) r -> {
-                    double[] point = new double[k];
-                    for (int i = 0; i < k; i++) {
-                        point[i] = r.isNullAt(i) ? Double.NaN : r.getDouble(i);
-                    }
-                    double[] ps = new double[2];
-                    predictor.predictWithError(point, ps);
-                    return RowFactory.create(ps[0], ps[1]);
-                },
-                out);
-        String tmp = "__spark_nlsq_prediction";
-        Dataset<Row> d = dataset.toDF().withColumn(tmp, f.apply(functions.struct(cols)));
-        d = d.withColumn(pred, functions.col(tmp + ".p"));
-        if (!std.isEmpty()) {
-            d = d.withColumn(std, functions.col(tmp + ".s"));
-        }
-        return d.drop(tmp);
-    }
-
-    static String quote(String column) {
-        return "`" + column.replace("`", "``") + "`";
+        return Predictions.add(
+                dataset.toDF(),
+                saved.predictor(),
+                Arrays.asList(getXCols()),
+                getOrDefault(predictionCol),
+                getOrDefault(predictionStdCol));
     }
 
     private Map<String, Double> named(double[] values) {

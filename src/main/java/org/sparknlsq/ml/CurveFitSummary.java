@@ -14,6 +14,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.sparknlsq.fit.FitDiagnostics;
 import org.sparknlsq.fit.FitOutcome;
+import org.sparknlsq.fit.Predictions;
 import org.sparknlsq.optim.FitResult;
 
 /**
@@ -165,17 +166,16 @@ public final class CurveFitSummary {
         List<Column> cols = new ArrayList<>();
         for (String x : o.request().xColumns()) {
             cols.add(functions
-                    .col(CurveFitModel.quote(x))
+                    .col(Predictions.quote(x))
                     .cast(DataTypes.DoubleType)
                     .as(x));
         }
         String y = o.request().yColumn();
         String sigma = o.request().sigmaColumn();
-        cols.add(
-                functions.col(CurveFitModel.quote(y)).cast(DataTypes.DoubleType).as(y));
+        cols.add(functions.col(Predictions.quote(y)).cast(DataTypes.DoubleType).as(y));
         if (sigma != null) {
             cols.add(functions
-                    .col(CurveFitModel.quote(sigma))
+                    .col(Predictions.quote(sigma))
                     .cast(DataTypes.DoubleType)
                     .as(sigma));
         }
@@ -183,13 +183,13 @@ public final class CurveFitSummary {
                 .setPredictionCol("prediction")
                 .setPredictionStdCol("");
         Dataset<Row> d = m.transform(data.select(cols.toArray(new Column[0])));
-        Column residual = functions.col(CurveFitModel.quote(y)).minus(functions.col("prediction"));
+        Column residual = functions.col(Predictions.quote(y)).minus(functions.col("prediction"));
         d = d.withColumn("residual", residual);
         return d.withColumn(
                 "normalized_residual",
                 sigma == null
                         ? functions.col("residual")
-                        : functions.col("residual").divide(functions.col(CurveFitModel.quote(sigma))));
+                        : functions.col("residual").divide(functions.col(Predictions.quote(sigma))));
     }
 
     /**

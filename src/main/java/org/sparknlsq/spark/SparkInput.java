@@ -117,7 +117,7 @@ public final class SparkInput {
         Dataset<Row> df;
         try {
             df = switch (spec.format()) {
-                case CSV -> csv(spark, spec);
+                case CSV -> csv(spark, spec.path(), wanted(spec));
                 case PARQUET -> spark.read().parquet(spec.path());
                 case ORC -> spark.read().orc(spec.path());
                 case JSON -> spark.read().json(spec.path());
@@ -221,8 +221,32 @@ public final class SparkInput {
         return new Loaded(rdd, sizes(bounds), data.size(), 0, "in-memory arrays", level, () -> rdd.unpersist(false));
     }
 
-    private static Dataset<Row> csv(SparkSession spark, Spec spec) {
-        String p = spec.path().toLowerCase(Locale.ROOT);
+    /**
+     * A file, directory or URI as a DataFrame, as a fit reads it: CSV with a header row, {@code #}
+     * comment lines and the {@code numeric} columns typed as double (a malformed line lands in a
+     * corrupt-record column, dropped here); Parquet, ORC and JSON lines as Spark reads them.
+     */
+    public static Dataset<Row> frame(SparkSession spark, String path, DataFormat format, List<String> numeric) {
+        return switch (format) {
+            case CSV -> csv(spark, path, numeric).drop(CORRUPT_COL);
+            case PARQUET -> spark.read().parquet(path);
+            case ORC -> spark.read().orc(path);
+            case JSON -> spark.read().json(path);
+            case HDF5 -> throw new IllegalArgumentException("HDF5 is read for fits only; convert it to Parquet");
+        };
+    }
+
+    private static List<String> wanted(Spec spec) {
+        List<String> wanted = new ArrayList<>(spec.x());
+        wanted.add(spec.y());
+        if (spec.sigma() != null) {
+            wanted.add(spec.sigma());
+        }
+        return wanted;
+    }
+
+    private static Dataset<Row> csv(SparkSession spark, String path, List<String> wanted) {
+        String p = path.toLowerCase(Locale.ROOT);
         String sep = p.endsWith(".tsv") || p.endsWith(".tab") || p.endsWith(".tsv.gz") ? "\t" : ",";
         // Lines starting with # are comments, as for the local reader. The header first (one
         // line), then the file with the wanted columns typed as double and a
@@ -231,13 +255,8 @@ public final class SparkInput {
                 .option("header", "true")
                 .option("sep", sep)
                 .option("comment", "#")
-                .csv(spec.path())
+                .csv(path)
                 .schema();
-        List<String> wanted = new ArrayList<>(spec.x());
-        wanted.add(spec.y());
-        if (spec.sigma() != null) {
-            wanted.add(spec.sigma());
-        }
         StructType schema = new StructType();
         for (StructField f : header.fields()) {
             schema = schema.add(f.name(), wanted.contains(f.name()) ? DataTypes.DoubleType : DataTypes.StringType);
@@ -251,7 +270,7 @@ public final class SparkInput {
                 .option("columnNameOfCorruptRecord", CORRUPT_COL)
                 .option("enforceSchema", "false")
                 .schema(schema)
-                .csv(spec.path());
+                .csv(path);
     }
 
     private static StructField field(StructType schema, String name) {

@@ -170,8 +170,9 @@ class FitErrorsTest {
         Cli.Run none = Cli.run();
         assertEquals(2, none.code());
         assertEquals(
-                List.of(Main.ERROR_PREFIX
-                        + "missing command (one of: fit, generate, checkpoints, help); see 'spark-nlsq --help'"),
+                List.of(
+                        Main.ERROR_PREFIX
+                                + "missing command (one of: fit, predict, generate, checkpoints, help); see 'spark-nlsq --help'"),
                 none.errLines());
         Cli.Run missing = Cli.run("fit", "--x", "x");
         assertEquals(2, missing.code());

@@ -142,7 +142,7 @@ class SparkCommandsTest {
                 "--forgetting-factor",
                 "1.5");
         assertEquals(ExitCode.CONFIG_ERROR.code(), r.code(), r.err());
-        assertTrue(r.err().contains("--max-epochs must be >= 1, got 0"), r.err());
-        assertTrue(r.err().contains("--forgetting-factor must be in (0, 1], got 1.5"), r.err());
+        assertTrue(r.err().contains("--max-epochs: must be >= 1, got 0"), r.err());
+        assertTrue(r.err().contains("--forgetting-factor: must be in (0, 1], got 1.5"), r.err());
     }
 }

@@ -1,0 +1,213 @@
+package org.sparknlsq.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparknlsq.fit.SavedFit;
+import org.sparknlsq.spark.TestSpark;
+
+/** {@code fit --fix} against scipy with the parameter held fixed, and {@code predict} from a result. */
+class FixAndPredictTest {
+    static final Path DECAY = Path.of("conf/examples/decay.csv");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFixedParameterFitEqualsScipyWithThatParameterHeldFixed() throws Exception {
+        JsonNode r = Cli.fitJson(
+                dir,
+                0,
+                "--data",
+                DECAY.toString(),
+                "--x",
+                "x",
+                "--y",
+                "y",
+                "--sigma",
+                "sigma",
+                "--model",
+                "a*exp(-b*x) + c",
+                "--params",
+                "a=1,b=1,c=0.45",
+                "--fix",
+                "c");
+        assertEquals(List.of("c"), List.of(Cli.JSON.treeToValue(r.get("fixed_parameters"), String[].class)));
+        assertEquals(0.45, r.get("parameters").get("c").asDouble());
+        assertEquals(0.0, r.get("uncertainties").get("c").asDouble());
+        String script = String.join(
+                "\n",
+                "import json, sys, numpy as np",
+                "from scipy.optimize import curve_fit",
+                "d = np.loadtxt(sys.argv[1], delimiter=',', skiprows=2)",
+                "f = lambda x, a, b: a*np.exp(-b*x) + 0.45",
+                "p, c = curve_fit(f, d[:,0], d[:,1], p0=[1, 1], sigma=d[:,2], method='trf',",
+                "                 ftol=1e-15, xtol=1e-15, gtol=1e-15)",
+                "print(json.dumps({'p': list(p), 'sd': list(np.sqrt(np.diag(c)))}))");
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", script, DECAY.toString())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        JsonNode scipy = Cli.JSON.readTree(out);
+        String[] names = {"a", "b"};
+        for (int i = 0; i < 2; i++) {
+            double ours = r.get("parameters").get(names[i]).asDouble();
+            double theirs = scipy.get("p").get(i).asDouble();
+            assertEquals(theirs, ours, 1e-9 * Math.abs(theirs), names[i]);
+            double sdOurs = r.get("uncertainties").get(names[i]).asDouble();
+            double sdTheirs = scipy.get("sd").get(i).asDouble();
+            assertEquals(sdTheirs, sdOurs, 1e-6 * sdTheirs, "uncertainty of " + names[i]);
+        }
+        // the degrees of freedom count the free parameters only: n - 2
+        assertEquals(
+                r.get("chi_squared").asDouble() / (1000 - 2),
+                r.get("reduced_chi_squared").asDouble(),
+                1e-12);
+    }
+
+    @Test
+    void fixingAnUnknownOrEveryParameterIsAConfigError() {
+        Cli.Run r = Cli.run(Cli.fitArgs(DECAY, "a*exp(-b*x)", "a=1,b=1", "--fix", "z"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--fix: 'z' is not a parameter of the model"), r.err());
+        Cli.Run all = Cli.run(Cli.fitArgs(DECAY, "a*exp(-b*x)", "a=1,b=1", "--fix", "a,b"));
+        assertEquals(2, all.code());
+        assertTrue(all.err().contains("--fix: every parameter is fixed"), all.err());
+    }
+
+    @Test
+    void predictWritesThePredictionAndItsStandardErrorForNewPoints() throws Exception {
+        Path result = dir.resolve("fit.json");
+        Cli.Run fit = Cli.run(
+                "fit",
+                "--data",
+                DECAY.toString(),
+                "--x",
+                "x",
+                "--y",
+                "y",
+                "--sigma",
+                "sigma",
+                "--model",
+                "a*exp(-b*x) + c",
+                "--params",
+                "a=1,b=1,c=0",
+                "--output",
+                result.toString());
+        assertEquals(0, fit.code(), fit.err());
+        SavedFit saved = SavedFit.parse(Files.readString(result));
+        assertEquals(List.of("a", "b", "c"), saved.parameterNames());
+        assertEquals("a*exp(-b*x) + c", saved.model());
+
+        List<String> lines = new ArrayList<>(List.of("x,label"));
+        for (int i = 0; i < 50; i++) {
+            lines.add((0.1 * i) + ",p" + i);
+        }
+        Path points = Files.write(dir.resolve("points.csv"), lines);
+        Path out = dir.resolve("predicted.parquet");
+        Cli.Run run = Cli.run(
+                "predict", "--result", result.toString(), "--data", points.toString(), "--output", out.toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("predicted 50 row(s)"), run.out());
+        List<Row> rows = TestSpark.session()
+                .read()
+                .parquet(out.toString())
+                .orderBy("x")
+                .select("x", "label", "prediction", "prediction_std")
+                .collectAsList();
+        assertEquals(50, rows.size());
+        double[] p = saved.parameters();
+        double[][] c = saved.covariance();
+        for (Row row : rows) {
+            double x = row.getDouble(0);
+            double e = Math.exp(-p[1] * x);
+            double[] g = {e, -p[0] * x * e, 1};
+            double var = 0;
+            for (int i = 0; i < 3; i++) {
+                for (int k = 0; k < 3; k++) {
+                    var += g[i] * c[i][k] * g[k];
+                }
+            }
+            assertEquals(p[0] * e + p[2], row.getDouble(2), 1e-13, "prediction at " + x);
+            assertEquals(Math.sqrt(var), row.getDouble(3), 1e-9 * Math.sqrt(var), "standard error at " + x);
+        }
+
+        Cli.Run again = Cli.run(
+                "predict", "--result", result.toString(), "--data", points.toString(), "--output", out.toString());
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("exists"), again.err());
+        Cli.Run onInput = Cli.run(
+                "predict", "--result", result.toString(), "--data", points.toString(), "--output", points.toString());
+        assertEquals(2, onInput.code());
+        assertTrue(onInput.err().contains("an output never replaces an input"), onInput.err());
+        assertEquals(lines, Files.readAllLines(points), "the input is untouched");
+        Cli.Run noColumn = Cli.run(
+                "predict",
+                "--result",
+                result.toString(),
+                "--data",
+                points.toString(),
+                "--x",
+                "t",
+                "--output",
+                dir.resolve("other.parquet").toString());
+        assertEquals(2, noColumn.code());
+        assertTrue(noColumn.err().contains("--x: column 't' is not in"), noColumn.err());
+    }
+
+    @Test
+    void aResultDocumentThatIsNotOneIsRefusedWithItsReason() throws IOException {
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"model\": \"a*x\"}");
+        Cli.Run r = Cli.run(
+                "predict",
+                "--result",
+                bad.toString(),
+                "--data",
+                DECAY.toString(),
+                "--output",
+                dir.resolve("o.parquet").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("no 'parameter_names' field"), r.err());
+        assertEquals(1, r.errLines().size(), r.err());
+    }
+
+    @Test
+    void aResultReadBackHoldsWhatTheFitWrote() throws IOException {
+        JsonNode r = Cli.fitJson(
+                dir,
+                0,
+                "--data",
+                DECAY.toString(),
+                "--x",
+                "x",
+                "--y",
+                "y",
+                "--model",
+                "builtin:exponential_decay",
+                "--params",
+                "a=1,b=1,c=0");
+        SavedFit s = SavedFit.parse(Files.readString(dir.resolve("result.json")));
+        assertEquals("builtin:exponential_decay", s.model());
+        assertArrayEquals(Cli.values(r.get("parameters")), s.parameters());
+        assertArrayEquals(Cli.values(r.get("uncertainties")), s.uncertainties());
+        assertEquals(r.get("covariance").get(1).get(2).asDouble(), s.covariance()[1][2]);
+        assertTrue(s.success());
+        assertEquals(1000, s.points());
+        double[] out = new double[2];
+        s.predictor().predictWithError(new double[] {1.0}, out);
+        double[] p = s.parameters();
+        assertEquals(p[0] * Math.exp(-p[1]) + p[2], out[0], 1e-14);
+    }
+}
