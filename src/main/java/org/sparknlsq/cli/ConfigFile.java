@@ -128,6 +128,13 @@ final class ConfigFile {
                 description = "Set one config key, overriding the file (repeatable); "
                         + "options on the command line still win.")
         List<String> set;
+
+        /**
+         * The file {@code --config} named, recorded by {@link #expandSubcommand} (the option itself
+         * is removed before picocli parses), so the command can refuse an output that would
+         * replace it.
+         */
+        Path source;
     }
 
     /** Every problem with a config file and the {@code --set} overrides, in one message (exit 2). */
@@ -229,8 +236,27 @@ final class ConfigFile {
         if (!command.getCommandSpec().optionsMap().containsKey(CONFIG)) {
             return args;
         }
-        String[] tail = expand(command.getCommandSpec(), Arrays.copyOfRange(args, start, args.length));
+        String[] own = Arrays.copyOfRange(args, start, args.length);
+        String[] tail = expand(command.getCommandSpec(), own);
+        recordSource(command.getCommandSpec(), own);
         return Stream.concat(Arrays.stream(args, 0, start), Stream.of(tail)).toArray(String[]::new);
+    }
+
+    /** Sets {@link Options#source} of the command's mixin to the file {@code --config} names. */
+    private static void recordSource(CommandSpec spec, String[] args) {
+        Path file = null;
+        for (int i = 0; i < args.length && !args[i].equals("--"); i++) {
+            if (args[i].equals(CONFIG) && i + 1 < args.length) {
+                file = Path.of(args[i + 1]);
+            } else if (args[i].startsWith(CONFIG + "=")) {
+                file = Path.of(args[i].substring(CONFIG.length() + 1));
+            }
+        }
+        for (CommandSpec mixin : spec.mixins().values()) {
+            if (mixin.userObject() instanceof Options o) {
+                o.source = file;
+            }
+        }
     }
 
     private String[] expand(String[] args) {

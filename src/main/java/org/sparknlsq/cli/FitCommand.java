@@ -6,7 +6,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -16,6 +15,7 @@ import org.sparknlsq.fit.FitInput;
 import org.sparknlsq.fit.FitOutcome;
 import org.sparknlsq.fit.FitRequest;
 import org.sparknlsq.fit.InvalidSettingsException;
+import org.sparknlsq.fit.Predictions;
 import org.sparknlsq.io.DataException;
 import org.sparknlsq.io.Location;
 import org.sparknlsq.optim.FitOptions;
@@ -46,111 +46,17 @@ import picocli.CommandLine.Spec;
         description =
                 "Fit a model to columns of a data set: small local CSV files on this JVM, everything else on Spark.")
 final class FitCommand implements Callable<Integer> {
-    /** The command line's name for each library setting key, for error messages. */
-    static final Map<String, String> OPTION_OF_KEY = Map.ofEntries(
-            Map.entry("data", "--data"),
-            Map.entry("format", "--format"),
-            Map.entry("model", "--model"),
-            Map.entry("initialValues", "--params"),
-            Map.entry("xCols", "--x"),
-            Map.entry("yCol", "--y"),
-            Map.entry("sigmaCol", "--sigma"),
-            Map.entry("lowerBounds", "--bounds"),
-            Map.entry("upperBounds", "--bounds"),
-            Map.entry("fixedParameters", "--fix"),
-            Map.entry("method", "--method"),
-            Map.entry("loss", "--loss"),
-            Map.entry("fScale", "--f-scale"),
-            Map.entry("ftol", "--ftol"),
-            Map.entry("xtol", "--xtol"),
-            Map.entry("gtol", "--gtol"),
-            Map.entry("maxIterations", "--max-iterations"),
-            Map.entry("maxEvaluations", "--max-evaluations"),
-            Map.entry("xScale", "--x-scale"),
-            Map.entry("badRecords", "--bad-records"),
-            Map.entry("strategy", "--strategy"),
-            Map.entry("partitions", "--partitions"),
-            Map.entry("batchPoints", "--batch-points"),
-            Map.entry("maxEpochs", "--max-epochs"),
-            Map.entry("forgettingFactor", "--forgetting-factor"),
-            Map.entry("minSuccessRate", "--min-success-rate"),
-            Map.entry("maxRetriesPerBatch", "--max-retries-per-batch"),
-            Map.entry("batchStatsBufferSize", "--batch-stats-buffer-size"),
-            Map.entry("checkpointDir", "--checkpoint-dir"),
-            Map.entry("checkpointEvery", "--checkpoint-every"),
-            Map.entry("keepCheckpoints", "--keep-checkpoints"),
-            Map.entry("resume", "--resume"));
-
     @Spec
     CommandSpec spec;
 
     @Mixin
     ConfigFile.Options configFile;
 
-    @Option(
-            names = "--data",
-            required = true,
-            paramLabel = "PATH|URI",
-            description = "Input file, directory or URI (file://, hdfs://, s3a://): CSV with a header row "
-                    + "(.tsv/.tab: tab-separated; .gz: compressed), Parquet, ORC, JSON lines or HDF5.")
-    String data;
-
-    @Option(
-            names = "--format",
-            paramLabel = "csv|parquet|orc|json|hdf5",
-            description = "Input format (default: from the name of --data).")
-    String format;
-
-    @Option(
-            names = "--x",
-            required = true,
-            paramLabel = "COLS",
-            description = "Independent-variable column(s), comma-separated; an expression uses these names.")
-    String x;
-
-    @Option(names = "--y", required = true, paramLabel = "COL", description = "Observation column.")
-    String y;
-
-    @Option(names = "--sigma", paramLabel = "COL", description = "Standard-deviation column (weights 1/sigma^2).")
-    String sigma;
-
-    @Option(
-            names = "--model",
-            required = true,
-            paramLabel = "EXPR|builtin:NAME",
-            description = "Model expression, e.g. 'a*exp(-b*x)+c', or builtin:NAME.")
-    String model;
-
-    @Option(
-            names = "--params",
-            required = true,
-            paramLabel = "NAME=VALUE,...",
-            description = "Start values; for an expression also the parameter names, in order.")
-    String params;
-
-    @Option(
-            names = "--bounds",
-            paramLabel = "NAME=LO:HI,...",
-            description = "Bounds (inf/-inf or an empty side for none); unlisted parameters are free.")
-    String bounds;
-
-    @Option(
-            names = "--fix",
-            paramLabel = "NAME,...",
-            description = "Hold these parameters at their start values (zero uncertainty; the covariance is over"
-                    + " the free parameters).")
-    String fix;
+    @Mixin
+    ProblemArgs problem;
 
     @Mixin
     OptimizerArgs optimizer;
-
-    @Option(
-            names = "--bad-records",
-            defaultValue = "failfast",
-            paramLabel = "failfast|drop",
-            description = "Records with a missing, non-finite or (sigma) non-positive value: "
-                    + "stop (default) or drop and count them.")
-    String badRecords;
 
     @Option(
             names = "--output",
@@ -214,8 +120,9 @@ final class FitCommand implements Callable<Integer> {
         ConsoleProgress console = showProgress() ? new ConsoleProgress(System.err) : null;
         FitRequest request = request(console);
         Location target = output == null ? null : Location.of(output);
+        refuseOverwritingInputs();
         checkOutput(target);
-        FitInput.FileInput input = FitInput.file(data, format).withSpark(this::spark);
+        FitInput.FileInput input = FitInput.file(problem.data, problem.format).withSpark(this::spark);
         FitOutcome o;
         try {
             o = CurveFitting.fit(input, request);
@@ -284,23 +191,9 @@ final class FitCommand implements Callable<Integer> {
     /** The options as the library's request; every problem at once, named by its option. */
     private FitRequest request(ConsoleProgress console) {
         FitRequest.Builder b = FitRequest.builder()
-                .model(model)
-                .xColumns(ParameterArgs.columns("--x", x))
-                .yColumn(y)
-                .sigmaColumn(sigma)
-                .badRecords(badRecords)
                 .checkpoints(checkpointArgs.settings())
                 .progress(console != null ? console : ProgressListener.NONE);
-        ParameterArgs.Starts starts = ParameterArgs.parseParams(params);
-        for (int i = 0; i < starts.names().size(); i++) {
-            b.initialValue(starts.names().get(i), starts.values()[i]);
-        }
-        if (bounds != null) {
-            ParameterArgs.parseBounds(bounds).forEach((name, lohi) -> b.bounds(name, lohi[0], lohi[1]));
-        }
-        if (fix != null) {
-            b.fixedParameters(ParameterArgs.columns("--fix", fix));
-        }
+        problem.apply(b);
         optimizer.apply(b);
         engine.apply(b);
         try {
@@ -310,12 +203,12 @@ final class FitCommand implements Callable<Integer> {
         }
     }
 
-    /** Each problem under the option the user typed, from {@link #OPTION_OF_KEY}. */
+    /** Each problem under the option the user typed, from {@link OptionNames}. */
     static String optionNames(InvalidSettingsException e) {
         StringBuilder b = new StringBuilder();
         for (InvalidSettingsException.Problem p : e.problems()) {
             b.append(b.isEmpty() ? "" : "; ")
-                    .append(OPTION_OF_KEY.getOrDefault(p.key(), p.key()))
+                    .append(OptionNames.of(p.key()))
                     .append(": ")
                     .append(p.message());
         }
@@ -343,6 +236,40 @@ final class FitCommand implements Callable<Integer> {
             case "never" -> false;
             default -> throw CliException.config("--progress: expected auto, always or never, got '" + progress + "'");
         };
+    }
+
+    /**
+     * An output (the result, the report's files) that is, holds or lies inside an input (the data,
+     * the config, a checkpoint resumed from) is refused before any work: paths are compared after
+     * resolving symlinks and {@code ..}.
+     */
+    private void refuseOverwritingInputs() {
+        java.util.List<String> inputs = new java.util.ArrayList<>(java.util.List.of(problem.data));
+        if (configFile.source != null) {
+            inputs.add(configFile.source.toString());
+        }
+        if (checkpointArgs.resume != null && !checkpointArgs.resume.equals("auto")) {
+            inputs.add(checkpointArgs.resume);
+        }
+        String[][] outputs = {
+            {"--output", output},
+            {
+                "--report",
+                report == null ? null : Path.of(report, "fit-report.png").toString()
+            },
+            {
+                "--report",
+                report == null ? null : Path.of(report, "fit-report.html").toString()
+            }
+        };
+        for (String[] o : outputs) {
+            for (String in : inputs) {
+                if (o[1] != null && Predictions.overlaps(o[1], in)) {
+                    throw CliException.config(o[0] + ": " + o[1] + " is, holds or lies inside an input (" + in
+                            + "); an output never replaces an input");
+                }
+            }
+        }
     }
 
     /**

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sparknlsq.fit.InvalidSettingsException;
 import org.sparknlsq.fit.Predictions;
@@ -29,10 +28,6 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = "Predict with a fitted model (a result JSON of fit --output) at the points of a data set.")
 final class PredictCommand implements Callable<Integer> {
-    /** The option for each library setting key this command can meet. */
-    private static final Map<String, String> OPTION_OF_KEY =
-            Map.of("format", "--format", "outputFormat", "--output-format", "output", "--output", "xCols", "--x");
-
     @Spec
     CommandSpec spec;
 
@@ -119,7 +114,7 @@ final class PredictCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         } catch (InvalidSettingsException e) {
             InvalidSettingsException.Problem p = e.problems().get(0);
-            throw CliException.config(OPTION_OF_KEY.getOrDefault(p.key(), p.key()) + ": " + p.message());
+            throw CliException.config(OptionNames.of(p.key()) + ": " + p.message());
         }
         return ExitCode.SUCCESS.code();
     }

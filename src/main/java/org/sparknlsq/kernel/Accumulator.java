@@ -1,6 +1,7 @@
 package org.sparknlsq.kernel;
 
 import java.io.Serializable;
+import org.sparknlsq.kernel.internal.RankUpdates;
 
 /**
  * The mergeable per-partition contribution to a least-squares problem at one parameter vector.

@@ -124,9 +124,9 @@ class FitErrorsTest {
                         "good.csv",
                         "--output DIR/good.csv/sub/r.json",
                         2,
-                        "--output: cannot create directory",
-                        "good.csv/sub"),
-                c("good.csv", "--output DIR", 2, "--output:", "is a directory"),
+                        "--output:",
+                        "good.csv/sub/r.json is, holds or lies inside an input"),
+                c("good.csv", "--output DIR", 2, "--output:", "an output never replaces an input"),
                 c(
                         "good.csv",
                         "--model a*log(x-b) --params a=1,b=1.5",

@@ -168,6 +168,25 @@ class FixAndPredictTest {
     }
 
     @Test
+    void fitNeverWritesOverItsInputs() throws IOException {
+        Path data = Files.copy(DECAY, dir.resolve("same.csv"));
+        byte[] before = Files.readAllBytes(data);
+        Path link = Files.createSymbolicLink(dir.resolve("link.csv"), data);
+        for (String target : List.of(
+                data.toString(), link.toString(), dir.resolve("sub/../same.csv").toString())) {
+            Cli.Run r = Cli.run(Cli.concat(Cli.fitArgs(data, "a*exp(-b*x) + c", "a=1,b=1,c=0"), "--output", target));
+            assertEquals(2, r.code(), target);
+            assertTrue(r.err().contains("an output never replaces an input"), r.err());
+        }
+        Path config = Files.writeString(
+                dir.resolve("fit.yaml"), "data: " + data + "\nx: x\ny: y\nmodel: a*x\nparams: {a: 1}\n");
+        Cli.Run r = Cli.run("fit", "--config", config.toString(), "--output", config.toString());
+        assertEquals(2, r.code(), r.err());
+        assertArrayEquals(before, Files.readAllBytes(data));
+        assertTrue(Files.readString(config).startsWith("data: "));
+    }
+
+    @Test
     void aResultDocumentThatIsNotOneIsRefusedWithItsReason() throws IOException {
         Path bad = Files.writeString(dir.resolve("bad.json"), "{\"model\": \"a*x\"}");
         Cli.Run r = Cli.run(

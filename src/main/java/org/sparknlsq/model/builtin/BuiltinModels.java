@@ -86,7 +86,7 @@ public final class BuiltinModels {
     private BuiltinModels() {}
 
     /** {@code a*x + b}. */
-    public static Linear linear() {
+    public static CurveModel linear() {
         return LINEAR;
     }
 
@@ -95,57 +95,57 @@ public final class BuiltinModels {
      *
      * @throws IllegalArgumentException unless {@code 0 <= n <= Polynomial.MAX_DEGREE}
      */
-    public static Polynomial polynomial(int n) {
+    public static CurveModel polynomial(int n) {
         return new Polynomial(n);
     }
 
     /** {@code a*exp(-b*x) + c}. */
-    public static ExponentialDecay exponentialDecay() {
+    public static CurveModel exponentialDecay() {
         return EXPONENTIAL_DECAY;
     }
 
     /** {@code a1*exp(-b1*x) + a2*exp(-b2*x) + c}. */
-    public static DoubleExponential doubleExponential() {
+    public static CurveModel doubleExponential() {
         return DOUBLE_EXPONENTIAL;
     }
 
     /** {@code a*exp(-(x/tau)^beta) + c}, for {@code x/tau >= 0}. */
-    public static StretchedExponential stretchedExponential() {
+    public static CurveModel stretchedExponential() {
         return STRETCHED_EXPONENTIAL;
     }
 
     /** {@code a*exp(-(x-mu)^2/(2*sigma^2)) + c}. */
-    public static Gaussian gaussian() {
+    public static CurveModel gaussian() {
         return GAUSSIAN;
     }
 
     /** {@code a*gamma^2/((x-x0)^2+gamma^2) + c}. */
-    public static Lorentzian lorentzian() {
+    public static CurveModel lorentzian() {
         return LORENTZIAN;
     }
 
     /** Peak-normalized {@code a*(eta*L + (1-eta)*G) + c}; see {@link PseudoVoigt}. */
-    public static PseudoVoigt pseudoVoigt() {
+    public static CurveModel pseudoVoigt() {
         return PSEUDO_VOIGT;
     }
 
     /** {@code a*x^b + c}, for {@code x >= 0}. */
-    public static PowerLaw powerLaw() {
+    public static CurveModel powerLaw() {
         return POWER_LAW;
     }
 
     /** {@code L/(1+exp(-k*(x-x0))) + c}. */
-    public static Logistic logistic() {
+    public static CurveModel logistic() {
         return LOGISTIC;
     }
 
     /** {@code a*exp(-gamma*x)*sin(omega*x + phi) + c}. */
-    public static DampedSine dampedSine() {
+    public static CurveModel dampedSine() {
         return DAMPED_SINE;
     }
 
     /** {@code baseline + beta*exp(-2*Gamma*tau)}, variable tau. */
-    public static XpcsG2 xpcsG2() {
+    public static CurveModel xpcsG2() {
         return XPCS_G2;
     }
 

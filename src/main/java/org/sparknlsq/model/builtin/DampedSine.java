@@ -7,7 +7,7 @@ import java.util.List;
  * phi, c), variable x. Defined for every real x. Note that (a, phi) and (-a, phi + pi) give the
  * same curve, so the fitted sign of a depends on the starting point.
  */
-public final class DampedSine extends BuiltinModel {
+final class DampedSine extends BuiltinModel {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> PARAMETERS = List.of("a", "gamma", "omega", "phi", "c");

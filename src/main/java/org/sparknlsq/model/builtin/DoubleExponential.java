@@ -7,7 +7,7 @@ import java.util.List;
  * a2, b2, c), variable x. The two components are interchangeable, so a fit should start them from
  * distinct rates.
  */
-public final class DoubleExponential extends BuiltinModel {
+final class DoubleExponential extends BuiltinModel {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> PARAMETERS = List.of("a1", "b1", "a2", "b2", "c");

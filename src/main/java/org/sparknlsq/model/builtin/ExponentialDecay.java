@@ -3,7 +3,7 @@ package org.sparknlsq.model.builtin;
 import java.util.List;
 
 /** Exponential decay {@code a*exp(-b*x) + c}; parameters (a, b, c), variable x. */
-public final class ExponentialDecay extends BuiltinModel {
+final class ExponentialDecay extends BuiltinModel {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> PARAMETERS = List.of("a", "b", "c");

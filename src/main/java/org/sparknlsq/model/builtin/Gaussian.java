@@ -10,7 +10,7 @@ import java.util.List;
  * <p>Evaluated through {@code z = (x-mu)/sigma}, so widths down to the smallest normal double
  * behave like unit widths on a rescaled axis.
  */
-public final class Gaussian extends BuiltinModel {
+final class Gaussian extends BuiltinModel {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> PARAMETERS = List.of("a", "mu", "sigma", "c");

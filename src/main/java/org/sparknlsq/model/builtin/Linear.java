@@ -3,7 +3,7 @@ package org.sparknlsq.model.builtin;
 import java.util.List;
 
 /** Straight line {@code a*x + b}; parameters (a, b), variable x. Defined for every real x. */
-public final class Linear extends BuiltinModel {
+final class Linear extends BuiltinModel {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> PARAMETERS = List.of("a", "b");

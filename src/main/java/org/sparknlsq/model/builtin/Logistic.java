@@ -10,7 +10,7 @@ import java.util.List;
  * formed as {@code e/(1+e)^2} rather than by subtraction, so the derivatives keep full relative
  * accuracy far out on both plateaus.
  */
-public final class Logistic extends BuiltinModel {
+final class Logistic extends BuiltinModel {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> PARAMETERS = List.of("L", "k", "x0", "c");

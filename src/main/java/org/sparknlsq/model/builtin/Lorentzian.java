@@ -10,7 +10,7 @@ import java.util.List;
  * <p>Evaluated as {@code a/(1+t^2) + c} with {@code t = (x-x0)/gamma}, so that tiny widths do not
  * underflow {@code gamma^2} into {@code 0/0}.
  */
-public final class Lorentzian extends BuiltinModel {
+final class Lorentzian extends BuiltinModel {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> PARAMETERS = List.of("a", "x0", "gamma", "c");

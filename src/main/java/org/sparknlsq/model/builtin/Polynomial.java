@@ -10,7 +10,7 @@ import java.util.List;
  * <p>The value is evaluated by Horner's rule; the derivative with respect to {@code c_j} is
  * {@code x^j}, built by repeated multiplication so that it is exact for small integer x.
  */
-public final class Polynomial extends BuiltinModel {
+final class Polynomial extends BuiltinModel {
 
     private static final long serialVersionUID = 1L;
 

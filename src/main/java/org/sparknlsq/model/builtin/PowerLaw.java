@@ -10,7 +10,7 @@ import java.util.List;
  * and every derivative are NaN (also for integer b, so that the behaviour does not depend on the
  * current parameter value); the fit's input validation reports such points.
  */
-public final class PowerLaw extends BuiltinModel {
+final class PowerLaw extends BuiltinModel {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> PARAMETERS = List.of("a", "b", "c");

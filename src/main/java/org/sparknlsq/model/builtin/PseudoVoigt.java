@@ -16,7 +16,7 @@ import java.util.List;
  * normalized: the area is {@code a*w*(eta*pi/2 + (1-eta)*sqrt(pi/ln 2)/2)}.) eta is not clamped
  * to [0, 1]; bound it in the fit if the mixing must stay physical. The model is even in w.
  */
-public final class PseudoVoigt extends BuiltinModel {
+final class PseudoVoigt extends BuiltinModel {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> PARAMETERS = List.of("a", "x0", "w", "eta", "c");

@@ -12,7 +12,7 @@ import java.util.List;
  * value); the fit's input validation reports such points. At {@code x = 0} the derivative with
  * respect to beta is its limit 0.
  */
-public final class StretchedExponential extends BuiltinModel {
+final class StretchedExponential extends BuiltinModel {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> PARAMETERS = List.of("a", "tau", "beta", "c");

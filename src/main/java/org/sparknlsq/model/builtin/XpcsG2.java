@@ -8,7 +8,7 @@ import java.util.List;
  * time). beta is the speckle contrast and Gamma the relaxation rate of the field correlation
  * {@code g1 = exp(-Gamma*tau)} (Siegert relation {@code g2 = baseline + beta*g1^2}).
  */
-public final class XpcsG2 extends BuiltinModel {
+final class XpcsG2 extends BuiltinModel {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> PARAMETERS = List.of("baseline", "beta", "Gamma");

@@ -47,7 +47,7 @@ class PolynomialTest extends CurveModelContract {
 
     @Test
     void namesAndDescriptionFollowTheDegree() {
-        Polynomial cubic = BuiltinModels.polynomial(3);
+        Polynomial cubic = (Polynomial) BuiltinModels.polynomial(3);
         assertEquals(3, cubic.degree());
         assertEquals(List.of("c0", "c1", "c2", "c3"), cubic.parameterNames());
         assertEquals("c0 + c1*x + c2*x^2 + c3*x^3", cubic.describe());

@@ -1,4 +1,4 @@
-package org.sparknlsq.kernel;
+package org.sparknlsq.kernel.internal;
 
 import org.codehaus.commons.compiler.CompileException;
 import org.codehaus.janino.ClassBodyEvaluator;
@@ -14,7 +14,8 @@ import org.codehaus.janino.ClassBodyEvaluator;
  * source is made from the integer q alone. Larger q use the dot-product form in {@link
  * Accumulator}; other q than 4 have not been timed.
  *
- * <p>Public only because the generated classes live in their own class loader; not an API.
+ * <p>Public only because the generated classes live in their own class loader and the accumulator
+ * is in another package; an internal class, not an API.
  */
 public final class RankUpdates {
     /** Largest order generated: 78 sums, about what the JIT still keeps in registers and L1. */
@@ -30,7 +31,7 @@ public final class RankUpdates {
     }
 
     /** The update for order q, or null when q exceeds {@link #MAX_ORDER}. */
-    static Update forOrder(int q) {
+    public static Update forOrder(int q) {
         if (q > MAX_ORDER) {
             return null;
         }

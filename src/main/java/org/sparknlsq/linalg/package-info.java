@@ -1,0 +1,2 @@
+/** Small dense linear algebra on EJML: factorizations with explicit fallbacks, covariance. */
+package org.sparknlsq.linalg;

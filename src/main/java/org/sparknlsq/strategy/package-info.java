@@ -1,0 +1,2 @@
+/** How the data are held: the strategy choice by size and memory, and batch sizing. */
+package org.sparknlsq.strategy;
