@@ -6,12 +6,14 @@
     result["parameters"], result["uncertainties"], result["success"]
 
 The application jar must be on the driver's classpath (spark-submit --jars, or
-spark.jars / spark.driver.extraClassPath). Options are those of `spark-nlsq fit` (see its --help
-or the README), given as keyword arguments in snake_case: f_scale="0.1", bad_records="drop",
-enable_fault_tolerance=False, checkpoint_dir="hdfs:///ckpt", ... Lists and dicts take the shapes
-of a YAML config: x=["x1", "x2"], params={"a": 1}, bounds={"a": [0, "inf"]}. The fit runs on the
-session's SparkContext (Spark picks up the active session) and returns the result document as a
-dict: the same fields as the JSON of --output, diagnostics included.
+spark.jars / spark.driver.extraClassPath). Options are the settings of the library's entry point
+(org.sparknlsq.fit.FitSettings, the Params of the Estimator CurveFit, the options of
+`spark-nlsq fit`), given as keyword arguments in snake_case: f_scale=0.1, bad_records="drop",
+enable_fault_tolerance=False, checkpoint_dir="hdfs:///ckpt", fix=["c"], ... Lists and dicts keep
+their shapes: x=["x1", "x2"], params={"a": 1}, bounds={"a": [0, "inf"]}. They go to the JVM as
+one JSON object, mapped straight onto the library (no command line in between). The fit runs on
+the session's SparkContext (Spark picks up the active session) and returns the result document
+as a dict: the same fields as the JSON of --output, diagnostics included.
 """
 
 import json

@@ -1,5 +1,6 @@
 package org.sparknlsq.cli;
 
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -45,8 +46,9 @@ final class OptionNames {
 
     private OptionNames() {}
 
-    /** The option for {@code key}; the key itself when no option corresponds. */
+    /** The option for {@code key}: from the table, else the key in kebab case ({@code absoluteSigma}: {@code --absolute-sigma}). */
     static String of(String key) {
-        return OPTION_OF_KEY.getOrDefault(key, key);
+        String option = OPTION_OF_KEY.get(key);
+        return option != null ? option : "--" + key.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
     }
 }

@@ -685,6 +685,29 @@ public record FitRequest(
         return BuiltinModels.byName(spec.substring(BUILTIN.length())).describe();
     }
 
+    /**
+     * Names in the order of first appearance in the expression {@code model}; names it does not
+     * use follow in sorted order (and are then reported by {@link Builder#build()}). The parameter
+     * order for start values that come in a map (the Estimator's, the keyed settings'), where no
+     * order can be relied on; a built-in model keeps its own.
+     */
+    public static List<String> parameterOrder(String model, java.util.Collection<String> names) {
+        List<String> order = new ArrayList<>();
+        if (model != null && !model.strip().startsWith(BUILTIN)) {
+            for (String n : ExpressionModel.namesInOrder(model)) {
+                if (names.contains(n)) {
+                    order.add(n);
+                }
+            }
+        }
+        for (String n : new java.util.TreeSet<>(names)) {
+            if (!order.contains(n)) {
+                order.add(n);
+            }
+        }
+        return order;
+    }
+
     static Method parseMethod(String m) {
         return switch (m.strip().toLowerCase(Locale.ROOT)) {
             case "trf" -> Method.TRF;

@@ -18,7 +18,9 @@ import org.sparknlsq.robust.FaultTolerance;
  * params}, {@code bounds} and {@code fix} work too. Every unknown key and unusable value is
  * reported at once, in an {@link InvalidSettingsException}.
  *
- * <p>Shapes: {@code x} a list or a comma-separated string; {@code params} a map of start values;
+ * <p>Shapes: {@code x} a list or a comma-separated string; {@code params} a map of start values
+ * (a map has no order to rely on: an expression's parameters take the order of their first
+ * appearance in it, as in the Estimator);
  * {@code bounds} a map of {@code [lower, upper]} pairs ({@code null}, {@code "inf"} or {@code
  * "-inf"} for a free side); {@code fix} a list or a comma-separated string.
  *
@@ -37,6 +39,9 @@ public record FitSettings(String data, String format, String output, FitRequest 
         }
         if (r.data == null) {
             r.problems.add(new InvalidSettingsException.Problem("data", "no input given"));
+        }
+        for (String name : FitRequest.parameterOrder(r.model, r.starts.keySet())) {
+            r.b.initialValue(name, r.starts.get(name));
         }
         r.b.faultTolerance(r.faultTolerance()).checkpoints(r.checkpoints);
         FitRequest request = null;
@@ -64,6 +69,8 @@ public record FitSettings(String data, String format, String output, FitRequest 
         String data;
         String format;
         String output;
+        String model;
+        final Map<String, Double> starts = new LinkedHashMap<>();
         CheckpointSettings checkpoints = CheckpointSettings.none();
         boolean ftEnabled = FaultTolerance.defaults().enabled();
         boolean ftNumerics = FaultTolerance.defaults().validateNumerics();
@@ -76,7 +83,7 @@ public record FitSettings(String data, String format, String output, FitRequest 
             on("data", (k, v) -> data = text(k, v));
             on("format", (k, v) -> format = text(k, v));
             on("output", (k, v) -> output = text(k, v));
-            on("model", (k, v) -> b.model(text(k, v)));
+            on("model", (k, v) -> b.model(model = text(k, v)));
             on("x", (k, v) -> b.xColumns(list(k, v)));
             on("xCols", (k, v) -> b.xColumns(list(k, v)));
             on("y", (k, v) -> b.yColumn(text(k, v)));
@@ -171,7 +178,7 @@ public record FitSettings(String data, String format, String output, FitRequest 
             if (!(v instanceof Map<?, ?> m)) {
                 throw new IllegalArgumentException("expected a map of start values, got " + v);
             }
-            m.forEach((name, value) -> b.initialValue(String.valueOf(name), number(key + "." + name, value)));
+            m.forEach((name, value) -> starts.put(String.valueOf(name), number(key + "." + name, value)));
         }
 
         private void bounds(String key, Object v) {

@@ -1,11 +1,9 @@
 package org.sparknlsq.ml;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -25,7 +23,6 @@ import org.sparknlsq.fit.CurveFitting;
 import org.sparknlsq.fit.FitInput;
 import org.sparknlsq.fit.FitOutcome;
 import org.sparknlsq.fit.FitRequest;
-import org.sparknlsq.model.expr.ExpressionModel;
 import org.sparknlsq.optim.FitOptions;
 import org.sparknlsq.robust.FaultTolerance;
 
@@ -498,31 +495,10 @@ public final class CurveFit extends Estimator<CurveFitModel> implements DefaultP
                         getOrDefault(resume).isEmpty() ? null : getOrDefault(resume),
                         (Boolean) getOrDefault(resumeForce)));
         Map<String, Double> starts = isDefined(initialValues) ? getInitialValues() : Map.of();
-        for (String name : parameterOrder(expr, starts)) {
+        for (String name : FitRequest.parameterOrder(expr, starts.keySet())) {
             b.initialValue(name, starts.get(name));
         }
         return b.build();
-    }
-
-    /**
-     * The start values' names in the expression's order of first appearance; names the
-     * expression does not use follow in sorted order (the library reports them).
-     */
-    static List<String> parameterOrder(String expr, Map<String, Double> starts) {
-        List<String> order = new ArrayList<>();
-        if (expr != null && !expr.strip().startsWith(FitRequest.BUILTIN)) {
-            for (String n : ExpressionModel.namesInOrder(expr)) {
-                if (starts.containsKey(n)) {
-                    order.add(n);
-                }
-            }
-        }
-        for (String n : new TreeSet<>(starts.keySet())) {
-            if (!order.contains(n)) {
-                order.add(n);
-            }
-        }
-        return order;
     }
 
     @Override

@@ -83,6 +83,8 @@ class FitCommandTest {
         assertEquals("", run.err());
         assertTrue(run.out().startsWith("converged: "), run.out());
         assertTrue(run.out().contains("  a    = 3.0000000"), run.out());
+        assertTrue(run.out().contains("strategy STANDARD, points 200"), run.out());
+        assertTrue(run.out().contains(", R2 1.0000000"), run.out());
 
         JsonNode j = JSON.readTree(dir.resolve("result.json").toFile());
         List<String> keys = new ArrayList<>();

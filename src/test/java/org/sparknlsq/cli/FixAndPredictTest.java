@@ -107,6 +107,7 @@ class FixAndPredictTest {
                 "--output",
                 result.toString());
         assertEquals(0, fit.code(), fit.err());
+        assertTrue(fit.out().contains("correlations above 0.5:\n  C("), fit.out());
         SavedFit saved = SavedFit.parse(Files.readString(result));
         assertEquals(List.of("a", "b", "c"), saved.parameterNames());
         assertEquals("a*exp(-b*x) + c", saved.model());
