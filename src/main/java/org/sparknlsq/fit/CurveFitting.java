@@ -271,6 +271,10 @@ public final class CurveFitting {
                 request.solverProblem(),
                 choice -> {
                     loaded[0] = loader.apply(choice);
+                    if (loaded[0].points() < request.solverProblem().parameterCount()) {
+                        loaded[0].close();
+                        requireEnoughPoints(source, loaded[0].points(), request);
+                    }
                     tss[0] = TotalSumOfSquares.of(loaded[0].blocks());
                     return loaded[0];
                 },

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparknlsq.cli.Main;
 import org.sparknlsq.fit.InvalidSettingsException;
+import org.sparknlsq.io.DataException;
 import org.sparknlsq.robust.CheckpointException;
 import org.sparknlsq.spark.TestSpark;
 
@@ -288,6 +289,14 @@ class CurveFitTest {
             spark.sparkContext().clearJobGroup();
         }
         assertEquals(0, spark.sparkContext().statusTracker().getJobIdsForGroup(group).length);
+    }
+
+    @Test
+    void tooFewRowsAreADataErrorNamingTheCounts() {
+        DataException e = assertThrows(DataException.class, () -> decayFit().fit(data.limit(2)));
+        assertTrue(e.getMessage().contains("2 data row(s) but the model has 3 parameters"), e.getMessage());
+        DataException none = assertThrows(DataException.class, () -> decayFit().fit(data.limit(0)));
+        assertTrue(none.getMessage().contains("DataFrame: no data rows"), none.getMessage());
     }
 
     @Test
