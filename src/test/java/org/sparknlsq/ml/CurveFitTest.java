@@ -98,6 +98,14 @@ class CurveFitTest {
                 report.contains("[[Variables]]") && report.contains("(init = 1") && report.contains("C(a, "), report);
         Dataset<Row> out = m.transform(data);
         assertTrue(List.of(out.columns()).containsAll(List.of("x", "y", "sigma", "prediction", "prediction_std")));
+        // Student t on n - k = 1997 degrees of freedom: t(0.975) = 1.9611526 (scipy.stats.t.ppf)
+        Map<String, double[]> ci = s.confidenceIntervals(0.95);
+        double sd = m.uncertainties().get("b");
+        assertEquals(1.9611526, (ci.get("b")[1] - ci.get("b")[0]) / (2 * sd), 1e-6);
+        assertEquals(p.get("b"), (ci.get("b")[1] + ci.get("b")[0]) / 2, 1e-15);
+        double aic = 2000 * Math.log(s.chiSquared() / 2000) + 2 * 3;
+        assertEquals(aic, s.aic(), 1e-9 * Math.abs(aic));
+        assertEquals(aic - 6 + 3 * Math.log(2000), s.bic(), 1e-9 * Math.abs(aic));
         assertEquals(2000, out.count());
     }
 
