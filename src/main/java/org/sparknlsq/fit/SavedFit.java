@@ -8,6 +8,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import org.sparknlsq.optim.FitResult;
+import org.sparknlsq.optim.IterationRecord;
+import org.sparknlsq.optim.Method;
+import org.sparknlsq.optim.Termination;
 
 /**
  * A fit read back from its result document (the JSON of {@code --output} and of a saved {@link
@@ -65,15 +70,7 @@ public record SavedFit(
      * @throws IllegalArgumentException naming the first missing or malformed field
      */
     public static SavedFit parse(String json) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("not a result document: " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("not a result document: expected a JSON object");
-        }
+        JsonNode root = tree(json);
         List<String> names = strings(root, "parameter_names");
         return new SavedFit(
                 json,
@@ -92,9 +89,65 @@ public record SavedFit(
                 number(present(root, "reduced_chi_squared")));
     }
 
+    /**
+     * The document as the optimizer's result record. The fault report is not rebuilt (null); its
+     * fields stay in {@code diagnostics} of {@link #json()}.
+     */
+    public FitResult toFitResult() {
+        JsonNode root = tree(json);
+        List<IterationRecord> history = new ArrayList<>();
+        for (JsonNode h : field(root, "history")) {
+            history.add(new IterationRecord(
+                    h.get("iteration").asInt(),
+                    h.get("evaluations").asInt(),
+                    number(h.get("cost")),
+                    number(h.get("gradient_norm")),
+                    number(h.get("step_norm")),
+                    number(h.get("radius")),
+                    h.get("accepted").asBoolean()));
+        }
+        return new FitResult(
+                parameterNames,
+                parameters.clone(),
+                uncertainties.clone(),
+                matrix(root, "covariance", parameterNames.size()),
+                matrix(root, "correlation", parameterNames.size()),
+                chiSquared,
+                reducedChiSquared,
+                number(present(root, "initial_cost")),
+                number(present(root, "cost")),
+                points,
+                field(root, "invalid_points").asLong(),
+                field(root, "iterations").asInt(),
+                field(root, "evaluations").asInt(),
+                field(root, "data_passes").asLong(),
+                field(root, "polish_passes").asInt(),
+                number(present(root, "scaled_condition")),
+                Termination.valueOf(status.toUpperCase(Locale.ROOT)),
+                text(root, "message"),
+                Method.valueOf(text(root, "method").toUpperCase(Locale.ROOT)),
+                text(root, "strategy"),
+                number(present(field(root, "timing"), "fit_seconds")),
+                List.copyOf(history),
+                null);
+    }
+
     /** A predictor for new points. */
     public Predictor predictor() {
         return new Predictor(model, variables, parameterNames, parameters, covariance);
+    }
+
+    private static JsonNode tree(String json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("not a result document: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("not a result document: expected a JSON object");
+        }
+        return root;
     }
 
     private static JsonNode field(JsonNode n, String name) {

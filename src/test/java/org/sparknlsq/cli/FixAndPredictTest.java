@@ -225,6 +225,13 @@ class FixAndPredictTest {
         assertEquals(r.get("covariance").get(1).get(2).asDouble(), s.covariance()[1][2]);
         assertTrue(s.success());
         assertEquals(1000, s.points());
+        org.sparknlsq.optim.FitResult back = s.toFitResult();
+        assertEquals(r.get("iterations").asInt(), back.iterations());
+        assertEquals(r.get("status").asText(), back.termination().name().toLowerCase());
+        assertEquals(r.get("history").size(), back.history().size());
+        assertEquals(r.get("cost").asDouble(), back.cost());
+        assertArrayEquals(s.parameters(), back.parameters());
+        assertTrue(back.success());
         double[] out = new double[2];
         s.predictor().predictWithError(new double[] {1.0}, out);
         double[] p = s.parameters();
