@@ -39,6 +39,8 @@ public final class FitCheckpoints implements Snapshot.Sink {
     private final ResumeMode mode;
     private final String resumePath;
     private final boolean force;
+    private double[] lower;
+    private double[] upper;
     private Snapshot latest;
     private boolean latestSaved = true;
     private Snapshot resume;
@@ -68,6 +70,20 @@ public final class FitCheckpoints implements Snapshot.Sink {
         this.mode = mode;
         this.resumePath = resumePath;
         this.force = force;
+    }
+
+    /**
+     * The bounds of the fit, in the order of the parameter names: a checkpoint whose point lies
+     * outside them is refused, forced or not (the optimizer cannot start outside its bounds).
+     *
+     * @param lo lower bounds, or null for none. Not modified.
+     * @param hi upper bounds, or null for none. Not modified.
+     * @return this
+     */
+    public FitCheckpoints withBounds(double[] lo, double[] hi) {
+        lower = lo == null ? null : lo.clone();
+        upper = hi == null ? null : hi.clone();
+        return this;
     }
 
     @Override
@@ -155,6 +171,18 @@ public final class FitCheckpoints implements Snapshot.Sink {
             problems.add(
                     "other data (fingerprint " + abbrev(st.dataFingerprint()) + ", now " + abbrev(fingerprint()) + ")");
         }
+        if (!st.parameterNames().equals(names) && force) {
+            // no force can map one parameter vector onto another
+            throw new CheckpointException(
+                    "cannot resume from " + from + ": it holds the parameters " + st.parameterNames()
+                            + ", this fit has " + names
+                            + "; --resume-force applies only to checkpoints of the same parameters",
+                    Map.of("checkpoint", from),
+                    null);
+        }
+        if (problems.isEmpty() || force) {
+            requireWithinBounds(st, from);
+        }
         if (!problems.isEmpty() && !force) {
             throw new CheckpointException(
                     "refusing to resume from " + from + ": it was written for " + String.join(" and ", problems)
@@ -173,6 +201,24 @@ public final class FitCheckpoints implements Snapshot.Sink {
             dataFingerprint = fingerprintSource.get();
         }
         return dataFingerprint;
+    }
+
+    private void requireWithinBounds(CheckpointState st, String from) {
+        double[][] points = {st.snapshot().x(), st.snapshot().best()};
+        for (double[] x : points) {
+            for (int i = 0; i < x.length; i++) {
+                double lo = lower == null ? Double.NEGATIVE_INFINITY : lower[i];
+                double hi = upper == null ? Double.POSITIVE_INFINITY : upper[i];
+                if (!(x[i] >= lo && x[i] <= hi)) {
+                    throw new CheckpointException(
+                            "cannot resume from " + from + ": its point has " + names.get(i) + " = " + x[i]
+                                    + ", outside this fit's bounds [" + lo + ", " + hi + "]; rerun without --resume to"
+                                    + " start afresh, or widen the bounds",
+                            Map.of("checkpoint", from),
+                            null);
+                }
+            }
+        }
     }
 
     private static String abbrev(String h) {

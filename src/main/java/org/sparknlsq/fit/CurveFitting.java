@@ -372,16 +372,19 @@ public final class CurveFitting {
                 ? FitCheckpoints.ResumeMode.NONE
                 : c.resume().equals("auto") ? FitCheckpoints.ResumeMode.AUTO : FitCheckpoints.ResumeMode.PATH;
         return new FitCheckpoints(
-                manager,
-                c.every(),
-                solver.model().parameterNames(),
-                CheckpointIdentity.configHash(
-                        solver, request.solverOptions(), CheckpointIdentity.settings(request, format, partitionsUsed)),
-                fingerprint,
-                Version.current(),
-                mode,
-                c.resume(),
-                c.force());
+                        manager,
+                        c.every(),
+                        solver.model().parameterNames(),
+                        CheckpointIdentity.configHash(
+                                solver,
+                                request.solverOptions(),
+                                CheckpointIdentity.settings(request, format, partitionsUsed)),
+                        fingerprint,
+                        Version.current(),
+                        mode,
+                        c.resume(),
+                        c.force())
+                .withBounds(solver.lower(), solver.upper());
     }
 
     private static String parent(String file) {

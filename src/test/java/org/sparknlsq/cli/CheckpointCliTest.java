@@ -129,4 +129,32 @@ class CheckpointCliTest {
                 fit(data, "a=2,b=1,c=0", "--checkpoint-dir", ckpt.toString(), "--resume", "auto", "--resume-force"));
         assertEquals(0, forced.code(), forced.err());
     }
+
+    @Test
+    void aForcedResumeOfOtherParametersOrOutsideTheBoundsIsACheckpointError() throws IOException {
+        Path data = data();
+        Path ckpt = dir.resolve("ckpt");
+        Cli.fitJson(
+                dir,
+                0,
+                slice(fit(data, "a=1,b=1,c=0", "--checkpoint-dir", ckpt.toString(), "--checkpoint-every", "1")));
+        Path newest;
+        try (var files = Files.list(ckpt)) {
+            newest = files.sorted(java.util.Comparator.reverseOrder())
+                    .findFirst()
+                    .orElseThrow();
+        }
+        Cli.Run fewer =
+                Cli.run(Cli.fitArgs(data, "a*exp(-b*x)", "a=1,b=1", "--resume", newest.toString(), "--resume-force"));
+        assertEquals(ExitCode.CHECKPOINT_ERROR.code(), fewer.code(), fewer.err());
+        assertEquals(1, fewer.errLines().size(), fewer.err());
+        assertTrue(fewer.err().contains("it holds the parameters [a, b, c], this fit has [a, b]"), fewer.err());
+
+        // the checkpoint's b is about 1.3; bounds of [0, 1] exclude it
+        Cli.Run outside = Cli.run(
+                fit(data, "a=1,b=0.5,c=0", "--bounds", "b=0:1", "--resume", newest.toString(), "--resume-force"));
+        assertEquals(ExitCode.CHECKPOINT_ERROR.code(), outside.code(), outside.err());
+        assertTrue(outside.err().contains("outside this fit's bounds [0.0, 1.0]"), outside.err());
+        assertFalse(outside.err().contains("start value"), outside.err());
+    }
 }
