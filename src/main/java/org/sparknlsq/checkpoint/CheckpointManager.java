@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -22,9 +23,11 @@ import org.sparknlsq.robust.FitMetrics;
 
 /**
  * Checkpoints of one fit in one directory, on local disk or any Hadoop file system (hdfs://,
- * s3a://): numbered files {@code checkpoint-000001.h5}, {@code checkpoint-000002.h5}, ... written
- * atomically through {@link Location} (temp file and rename; a single PUT on object stores), so a
- * reader never sees half a checkpoint.
+ * s3a://): numbered files {@code checkpoint-<fit id>-000001.h5}, ... (or {@code
+ * checkpoint-000001.h5} for an unscoped manager) written atomically through {@link Location} (temp
+ * file and rename; a single PUT on object stores), so a reader never sees half a checkpoint. A
+ * scoped manager ({@link #scoped}) numbers, prunes and resumes only its own fit's files, so
+ * several fits can share one directory.
  *
  * <p><b>A storage outage never fails the fit.</b> {@link #save} retries a failed write with
  * exponential backoff ({@code attempts}, starting at {@code backoffMillis}); after {@code
@@ -38,7 +41,8 @@ import org.sparknlsq.robust.FitMetrics;
  * the manager opens the directory.
  */
 public final class CheckpointManager {
-    private static final Pattern NAME = Pattern.compile("checkpoint-(\\d{6,})\\.h5");
+    /** {@code checkpoint-NNNNNN.h5} (unscoped) or {@code checkpoint-<fit id>-NNNNNN.h5}. */
+    private static final Pattern NAME = Pattern.compile("checkpoint-(?:([0-9a-f]{12})-)?(\\d{6,})\\.h5");
 
     /**
      * @param keepLastN checkpoints kept after a save (the seed's default 3)
@@ -64,6 +68,8 @@ public final class CheckpointManager {
     private final Configuration conf;
     private final Options options;
     private int nextSequence;
+    private Supplier<String> scopeSource;
+    private String scope;
     private int failedInARow;
     private long breakerOpenUntil;
     private final List<String> errors = new ArrayList<>();
@@ -93,16 +99,41 @@ public final class CheckpointManager {
         if (forWriting && where.local()) {
             Files.createDirectories(where.localPath());
         }
-        int max = 0;
         for (String name : names()) {
-            Matcher m = NAME.matcher(name);
-            if (m.matches()) {
-                max = Math.max(max, Integer.parseInt(m.group(1)));
-            } else if (forWriting && name.startsWith(".checkpoint-")) {
+            if (forWriting && !NAME.matcher(name).matches() && name.startsWith(".checkpoint-")) {
                 delete(name);
             }
         }
-        nextSequence = max + 1;
+    }
+
+    /**
+     * Scopes this manager to one fit: its files are named {@code checkpoint-<id>-NNNNNN.h5}, and
+     * numbering, pruning and {@link #findLatest} see only them, so several fits share a directory
+     * without deleting or resuming each other's checkpoints. The id is asked for on first use
+     * (a fit's identity may need its data loaded); 12 lower-case hex digits.
+     *
+     * @return this
+     */
+    public CheckpointManager scoped(Supplier<String> id) {
+        scopeSource = id;
+        return this;
+    }
+
+    /** The scope's id, or null for an unscoped manager. */
+    private String scope() {
+        if (scope == null && scopeSource != null) {
+            scope = scopeSource.get();
+            if (!scope.matches("[0-9a-f]{12}")) {
+                throw new IllegalArgumentException("a checkpoint scope is 12 lower-case hex digits, got " + scope);
+            }
+        }
+        return scope;
+    }
+
+    /** True when {@code name} is a checkpoint of this manager's scope. */
+    private boolean own(String name) {
+        Matcher m = NAME.matcher(name);
+        return m.matches() && java.util.Objects.equals(m.group(1), scope());
     }
 
     /** A manager that only reads: it creates nothing and deletes nothing (for listings). */
@@ -133,7 +164,21 @@ public final class CheckpointManager {
         } catch (IOException e) {
             return failed("encoding: " + e.getMessage());
         }
-        String name = String.format(java.util.Locale.ROOT, "checkpoint-%06d.h5", nextSequence);
+        if (nextSequence == 0) {
+            try {
+                nextSequence = names().stream()
+                                .filter(this::own)
+                                .mapToInt(CheckpointManager::sequence)
+                                .max()
+                                .orElse(0)
+                        + 1;
+            } catch (IOException e) {
+                return failed("listing " + dir + ": " + e.getMessage());
+            }
+        }
+        String name = scope() == null
+                ? String.format(java.util.Locale.ROOT, "checkpoint-%06d.h5", nextSequence)
+                : String.format(java.util.Locale.ROOT, "checkpoint-%s-%06d.h5", scope(), nextSequence);
         IOException last = null;
         for (int attempt = 1; attempt <= options.attempts(); attempt++) {
             try {
@@ -224,12 +269,17 @@ public final class CheckpointManager {
         return decode(bytes, uri);
     }
 
-    /** Every checkpoint file in the directory, newest first, each validated. */
+    /**
+     * Every checkpoint file in the directory, of every fit, each validated: grouped by fit, newest
+     * first within a fit.
+     */
     public List<Entry> list() throws IOException {
         List<Entry> out = new ArrayList<>();
         List<String> names = new ArrayList<>(names());
         names.removeIf(n -> !NAME.matcher(n).matches());
-        names.sort(Comparator.comparingInt(CheckpointManager::sequence).reversed());
+        names.sort(Comparator.comparing(CheckpointManager::fitId)
+                .thenComparing(
+                        Comparator.comparingInt(CheckpointManager::sequence).reversed()));
         for (String n : names) {
             String uri = dir + "/" + n;
             try {
@@ -247,6 +297,9 @@ public final class CheckpointManager {
      */
     public Optional<Entry> findLatest(List<Entry> skipped) throws IOException {
         for (Entry e : list()) {
+            if (!own(e.name())) {
+                continue;
+            }
             if (e.valid()) {
                 return Optional.of(e);
             }
@@ -255,10 +308,27 @@ public final class CheckpointManager {
         return Optional.empty();
     }
 
+    /**
+     * The newest valid checkpoint of any fit in the directory, by the time it was written (for a
+     * forced resume); invalid ones are added to {@code skipped}.
+     */
+    public Optional<Entry> findLatestOfAnyFit(List<Entry> skipped) throws IOException {
+        Entry best = null;
+        for (Entry e : list()) {
+            if (!e.valid()) {
+                skipped.add(e);
+            } else if (best == null
+                    || e.state().timestampMillis() > best.state().timestampMillis()) {
+                best = e;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
     private void cleanup() {
         try {
             List<String> names = new ArrayList<>(names());
-            names.removeIf(n -> !NAME.matcher(n).matches());
+            names.removeIf(n -> !own(n));
             names.sort(Comparator.comparingInt(CheckpointManager::sequence).reversed());
             for (int i = options.keepLastN(); i < names.size(); i++) {
                 delete(names.get(i));
@@ -293,7 +363,13 @@ public final class CheckpointManager {
 
     private static int sequence(String name) {
         Matcher m = NAME.matcher(name);
-        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+        return m.matches() ? Integer.parseInt(m.group(2)) : -1;
+    }
+
+    /** The fit id in a checkpoint's name, or "" for an unscoped one. */
+    private static String fitId(String name) {
+        Matcher m = NAME.matcher(name);
+        return m.matches() && m.group(1) != null ? m.group(1) : "";
     }
 
     private List<String> names() throws IOException {

@@ -16,7 +16,9 @@ import org.sparknlsq.robust.CheckpointException;
  *
  * <p>A checkpoint is used only by the fit it was written for: its parameter names, config hash
  * (the settings that decide the steps: model, start, bounds, method, loss, tolerances, partitions,
- * strategy, fault tolerance) and data fingerprint must match, unless {@code force} is set.
+ * strategy, fault tolerance) and data fingerprint must match, unless {@code force} is set. Files
+ * are scoped to the fit (see {@link CheckpointManager#scoped}): {@code AUTO} looks only at this
+ * fit's own (forced, at the newest of any fit), and pruning never deletes another fit's.
  */
 public final class FitCheckpoints implements Snapshot.Sink {
     /** How to resume. */
@@ -70,6 +72,21 @@ public final class FitCheckpoints implements Snapshot.Sink {
         this.mode = mode;
         this.resumePath = resumePath;
         this.force = force;
+        manager.scoped(this::fitId);
+    }
+
+    /**
+     * The id of this fit within a shared directory: the first 12 hex digits of SHA-256 over the
+     * config hash and the data fingerprint. Fits that differ in either keep apart.
+     */
+    private String fitId() {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((configHash + "\n" + fingerprint()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
     }
 
     /**
@@ -135,7 +152,8 @@ public final class FitCheckpoints implements Snapshot.Sink {
             List<CheckpointManager.Entry> bad = new ArrayList<>();
             Optional<CheckpointManager.Entry> e;
             try {
-                e = manager.findLatest(bad);
+                // this fit's own checkpoints; forced, the newest of any fit in the directory
+                e = force ? manager.findLatestOfAnyFit(bad) : manager.findLatest(bad);
             } catch (IOException io) {
                 throw new CheckpointException(
                         manager.directory() + ": cannot be listed (" + io.getMessage() + ")",

@@ -75,6 +75,39 @@ abstract class CheckpointStorageContract {
     }
 
     @Test
+    void twoFitsShareADirectoryWithoutPruningOrResumingEachOther() throws Exception {
+        String dir = directory("shared");
+        CheckpointManager a = new CheckpointManager(dir, conf(), FAST).scoped(() -> "aaaaaaaaaaaa");
+        CheckpointManager b = new CheckpointManager(dir, conf(), FAST).scoped(() -> "bbbbbbbbbbbb");
+        for (int i = 1; i <= 5; i++) {
+            assertTrue(a.save(CheckpointFormatTest.state(i)).isPresent());
+            assertTrue(b.save(CheckpointFormatTest.state(10 + i)).isPresent());
+        }
+        assertEquals(
+                List.of(
+                        "checkpoint-aaaaaaaaaaaa-000003.h5",
+                        "checkpoint-aaaaaaaaaaaa-000004.h5",
+                        "checkpoint-aaaaaaaaaaaa-000005.h5",
+                        "checkpoint-bbbbbbbbbbbb-000003.h5",
+                        "checkpoint-bbbbbbbbbbbb-000004.h5",
+                        "checkpoint-bbbbbbbbbbbb-000005.h5"),
+                files(dir));
+        CheckpointFormatTest.assertSame(
+                CheckpointFormatTest.state(5),
+                a.findLatest(new ArrayList<>()).orElseThrow().state());
+        CheckpointFormatTest.assertSame(
+                CheckpointFormatTest.state(15),
+                b.findLatest(new ArrayList<>()).orElseThrow().state());
+        // a later manager of fit a goes on with a's numbering and still sees only a's files
+        CheckpointManager again = new CheckpointManager(dir, conf(), FAST).scoped(() -> "aaaaaaaaaaaa");
+        assertEquals(
+                "checkpoint-aaaaaaaaaaaa-000006.h5",
+                again.save(CheckpointFormatTest.state(6)).orElseThrow());
+        assertEquals(6, files(dir).size());
+        assertEquals(6, new CheckpointManager(dir, conf(), FAST).list().size(), "a listing shows every fit's files");
+    }
+
+    @Test
     void leftoversOfAnInterruptedWriteGoWhenTheDirectoryIsOpened() throws Exception {
         String dir = directory("leftovers");
         new CheckpointManager(dir, conf(), FAST).save(CheckpointFormatTest.state(1));

@@ -111,6 +111,47 @@ class CheckpointCliTest {
     }
 
     @Test
+    void twoFitsShareADirectoryAndEachResumesItsOwnWork() throws IOException {
+        Path data = data();
+        Path ckpt = dir.resolve("ckpt");
+        String[] a = {"--checkpoint-dir", ckpt.toString(), "--checkpoint-every", "1"};
+        JsonNode firstA = Cli.fitJson(dir, 0, slice(fit(data, "a=1,b=1,c=0", a)));
+        // another fit (another start) in the same directory: with --resume auto it starts afresh
+        JsonNode firstB = Cli.fitJson(dir, 0, slice(fit(data, "a=2,b=1,c=0", Cli.concat(a, "--resume", "auto"))));
+        assertTrue(firstB.get("diagnostics")
+                .get("checkpoint_info")
+                .get("resumed_from")
+                .isNull());
+        try (var s = Files.list(ckpt)) {
+            assertEquals(6, s.count(), "each fit keeps its last three");
+        }
+        String lastA = firstA.get("diagnostics")
+                .get("checkpoint_info")
+                .get("last_checkpoint")
+                .asText();
+        String lastB = firstB.get("diagnostics")
+                .get("checkpoint_info")
+                .get("last_checkpoint")
+                .asText();
+        assertFalse(lastA.equals(lastB), lastA);
+        // each resumes its own newest checkpoint and ends with its own bits
+        JsonNode resumedA = Cli.fitJson(dir, 0, slice(fit(data, "a=1,b=1,c=0", Cli.concat(a, "--resume", "auto"))));
+        JsonNode resumedB = Cli.fitJson(dir, 0, slice(fit(data, "a=2,b=1,c=0", Cli.concat(a, "--resume", "auto"))));
+        assertTrue(resumedA.get("diagnostics")
+                .get("checkpoint_info")
+                .get("resumed_from")
+                .asText()
+                .endsWith(lastA));
+        assertTrue(resumedB.get("diagnostics")
+                .get("checkpoint_info")
+                .get("resumed_from")
+                .asText()
+                .endsWith(lastB));
+        assertArrayEquals(Cli.values(firstA.get("parameters")), Cli.values(resumedA.get("parameters")));
+        assertArrayEquals(Cli.values(firstB.get("parameters")), Cli.values(resumedB.get("parameters")));
+    }
+
+    @Test
     void aCheckpointOfAnotherFitIsRefused() throws IOException {
         Path data = data();
         Path ckpt = dir.resolve("ckpt");
@@ -118,16 +159,24 @@ class CheckpointCliTest {
                 dir,
                 0,
                 slice(fit(data, "a=1,b=1,c=0", "--checkpoint-dir", ckpt.toString(), "--checkpoint-every", "1")));
-        Cli.Run other = Cli.run(fit(data, "a=2,b=1,c=0", "--checkpoint-dir", ckpt.toString(), "--resume", "auto"));
+        Path newest;
+        try (var files = Files.list(ckpt)) {
+            newest = files.sorted(java.util.Comparator.reverseOrder())
+                    .findFirst()
+                    .orElseThrow();
+        }
+        Cli.Run other = Cli.run(fit(data, "a=2,b=1,c=0", "--resume", newest.toString()));
         assertEquals(ExitCode.CHECKPOINT_ERROR.code(), other.code(), other.err());
         assertEquals(1, other.errLines().size(), other.err());
         assertTrue(other.err().contains("refusing to resume from "), other.err());
         assertTrue(other.err().contains("another configuration"), other.err());
         assertTrue(other.err().contains("--resume-force"), other.err());
-        // forced, it goes on from the checkpoint's parameters
-        Cli.Run forced = Cli.run(
-                fit(data, "a=2,b=1,c=0", "--checkpoint-dir", ckpt.toString(), "--resume", "auto", "--resume-force"));
+        // forced, it goes on from the checkpoint's parameters; auto and forced, from the newest of any fit
+        Cli.Run forced = Cli.run(fit(data, "a=2,b=1,c=0", "--resume", newest.toString(), "--resume-force"));
         assertEquals(0, forced.code(), forced.err());
+        Cli.Run forcedAuto = Cli.run(
+                fit(data, "a=2,b=1,c=0", "--checkpoint-dir", ckpt.toString(), "--resume", "auto", "--resume-force"));
+        assertEquals(0, forcedAuto.code(), forcedAuto.err());
     }
 
     @Test

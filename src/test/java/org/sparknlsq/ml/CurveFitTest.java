@@ -320,11 +320,18 @@ class CurveFitTest {
             assertTrue(files.anyMatch(f -> f.getFileName().toString().endsWith(".h5")));
         }
 
+        // a resume on other data: refused when the checkpoint is named; with auto, another fit's
+        // checkpoints are never used (a directory can hold several fits), so the fit starts afresh
         Dataset<Row> other = decay(2000, 8);
+        String newest = first.summary().diagnostics().checkpoints().lastCheckpoint();
         CheckpointException refused = assertThrows(
                 CheckpointException.class,
-                () -> decayFit().setCheckpointDir(ckpt).setResume("auto").fit(other));
+                () -> decayFit().setResume(ckpt + "/" + newest).fit(other));
         assertTrue(refused.getMessage().contains("other data"), refused.getMessage());
+        CurveFitModel otherAuto =
+                decayFit().setCheckpointDir(ckpt).setResume("auto").fit(other);
+        assertEquals(null, otherAuto.summary().diagnostics().checkpoints().resumedFrom());
+        assertEquals(decayFit().fit(other).parameters(), otherAuto.parameters());
 
         CurveFitModel resumed =
                 decayFit().setCheckpointDir(ckpt).setResume("auto").fit(data);
