@@ -109,8 +109,8 @@ class DriverLossIT {
         }
         try (Stream<Path> s = Files.list(ckpt)) {
             return s.map(f -> f.getFileName().toString())
-                    .filter(n -> n.matches("checkpoint-\\d+\\.h5"))
-                    .mapToInt(n -> Integer.parseInt(n.substring(11, n.length() - 3)))
+                    .filter(n -> n.matches("checkpoint-([0-9a-f]{12}-)?\\d+\\.h5"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(n.lastIndexOf('-') + 1, n.length() - 3)))
                     .max()
                     .orElse(0);
         }
