@@ -285,6 +285,8 @@ public final class CurveFitting {
             SparkFitResult r;
             try {
                 r = handle.result();
+            } catch (SparkInput.TooManyPartitionsException e) {
+                throw new InvalidSettingsException("partitions", e.getMessage());
             } finally {
                 removeHook(onTerm);
             }

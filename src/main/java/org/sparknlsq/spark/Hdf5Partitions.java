@@ -34,6 +34,7 @@ final class Hdf5Partitions {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Hdf5Input input = Hdf5Input.open(spec.path(), conf, spec.x(), spec.y(), spec.sigma());
+        SparkInput.requirePartitionsFor(spec.partitions(), input.length());
         int parts = spec.partitions() > 0
                 ? spec.partitions()
                 : (int) Math.max(

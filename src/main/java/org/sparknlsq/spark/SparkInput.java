@@ -491,6 +491,7 @@ public final class SparkInput {
                         null,
                         dropped > 0 ? "all " + dropped + " records were bad and dropped" : "no data rows");
             }
+            requirePartitionsFor(spec.partitions(), n);
             int parts = spec.partitions() > 0 ? spec.partitions() : Math.max(1, segments.getNumPartitions());
             long[] bounds = boundaries(n, parts);
             JavaRDD<DataBlock> blocks = segments.flatMapToPair(cut(starts, bounds))
@@ -504,6 +505,38 @@ public final class SparkInput {
             throw Failures.unwrap(e);
         } finally {
             segments.unpersist(false);
+        }
+    }
+
+    /** Points per partition below which a requested partition count is refused. */
+    public static final int MIN_POINTS_PER_PARTITION = 10;
+
+    /** A requested partition count that the data cannot fill. */
+    public static final class TooManyPartitionsException extends IllegalArgumentException {
+        TooManyPartitionsException(int partitions, long points) {
+            super(String.format(
+                    Locale.ROOT,
+                    "%,d partitions for %,d points: at most one partition per %d points, here %,d",
+                    partitions,
+                    points,
+                    MIN_POINTS_PER_PARTITION,
+                    maxPartitions(points)));
+        }
+    }
+
+    /** The most partitions {@code points} may be cut into: one per {@link #MIN_POINTS_PER_PARTITION}, at least 1. */
+    public static long maxPartitions(long points) {
+        return Math.max(1, points / MIN_POINTS_PER_PARTITION);
+    }
+
+    /**
+     * Refuses a requested count (0: as read, never refused) above {@link #maxPartitions}: tiny
+     * partitions only add tasks, and a count far above the points (say 100,000 for 1,000) keeps
+     * a fit busy with empty tasks for minutes.
+     */
+    public static void requirePartitionsFor(int partitions, long points) {
+        if (partitions > maxPartitions(points)) {
+            throw new TooManyPartitionsException(partitions, points);
         }
     }
 

@@ -188,6 +188,21 @@ class FixAndPredictTest {
     }
 
     @Test
+    void aPartitionCountTheDataCannotFillIsRefusedAtOnce() {
+        // 1,000 points: at most 100 partitions of 10 points
+        Cli.Run r = Cli.run(Cli.fitArgs(DECAY, "a*exp(-b*x) + c", "a=1,b=1,c=0", "--partitions", "100000"));
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(
+                r.err()
+                        .contains("--partitions: 100,000 partitions for 1,000 points: at most one partition per 10"
+                                + " points, here 100"),
+                r.err());
+        Cli.Run ok = Cli.run(Cli.fitArgs(DECAY, "a*exp(-b*x) + c", "a=1,b=1,c=0", "--partitions", "100"));
+        assertEquals(0, ok.code(), ok.err());
+    }
+
+    @Test
     void aResultDocumentThatIsNotOneIsRefusedWithItsReason() throws IOException {
         Path bad = Files.writeString(dir.resolve("bad.json"), "{\"model\": \"a*x\"}");
         Cli.Run r = Cli.run(
