@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.sparknlsq.io.JhdfLogs;
 import org.sparknlsq.robust.CheckpointException;
 
 /**
@@ -20,6 +21,10 @@ import org.sparknlsq.robust.CheckpointException;
  * no help.
  */
 public final class Hdf5Checkpoint {
+    static {
+        JhdfLogs.quiet();
+    }
+
     /** The root attribute jhdf adds to every file it writes; not part of the content. */
     static final String WRITER_MARK = "_jHDF";
 

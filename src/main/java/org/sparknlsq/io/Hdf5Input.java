@@ -57,6 +57,10 @@ import org.sparknlsq.kernel.DataBlock;
  * are).
  */
 public final class Hdf5Input {
+    static {
+        JhdfLogs.quiet();
+    }
+
     /**
      * A slice's block (x, y and sigma as doubles) stays under this many bytes; {@link #plan} adds
      * slices to keep it so. Java arrays and jhdf's buffers are indexed by {@code int}, so 2 GiB is
