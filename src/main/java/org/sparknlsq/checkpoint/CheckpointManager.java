@@ -64,6 +64,9 @@ public final class CheckpointManager {
     /** One file in the directory and whether it validates. */
     public record Entry(String name, String uri, int sequence, boolean valid, String problem, CheckpointState state) {}
 
+    private static final org.apache.logging.log4j.Logger LOG =
+            org.apache.logging.log4j.LogManager.getLogger(CheckpointManager.class);
+
     private final String dir;
     private final Configuration conf;
     private final Options options;
@@ -210,6 +213,14 @@ public final class CheckpointManager {
     }
 
     private Optional<String> failed(String why) {
+        if (failedSaves == 0) {
+            // once per manager: later failures are counted in the diagnostics
+            LOG.warn(
+                    "checkpoint save to {} failed ({}); the fit goes on, and further failures are counted in"
+                            + " checkpoint_info",
+                    dir,
+                    why.lines().findFirst().orElse(why));
+        }
         failedSaves++;
         FitMetrics.checkpointFailed();
         failedInARow++;

@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
+import org.sparknlsq.checkpoint.CheckpointInfo;
 import org.sparknlsq.fit.CurveFitting;
 import org.sparknlsq.fit.FitInput;
 import org.sparknlsq.fit.FitOutcome;
@@ -171,6 +172,14 @@ final class FitCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new CliException(ExitCode.CONFIG_ERROR, "--output: cannot write " + target + ": " + reason(e), e);
             }
+        }
+        CheckpointInfo ck = o.diagnostics().checkpoints();
+        if (ck != null && (ck.failedSaves() > 0 || ck.skippedSaves() > 0)) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(Main.WARNING_PREFIX + ck.failedSaves() + " checkpoint save(s) failed and " + ck.skippedSaves()
+                    + " were skipped in " + ck.directory() + " (first: "
+                    + (ck.errors().isEmpty() ? "none" : ck.errors().get(0)) + "); the fit went on without them");
+            err.flush();
         }
         int code = exitCode(o);
         if (code != ExitCode.SUCCESS.code()) {

@@ -43,6 +43,9 @@ public final class Main implements Callable<Integer> {
     /** How every error line starts. */
     static final String ERROR_PREFIX = "spark-nlsq: error: ";
 
+    /** How a warning about a fit that still succeeded starts. */
+    static final String WARNING_PREFIX = "spark-nlsq: warning: ";
+
     private static final String DEBUG = "--debug";
 
     @Spec

@@ -206,4 +206,45 @@ class CheckpointCliTest {
         assertTrue(outside.err().contains("outside this fit's bounds [0.0, 1.0]"), outside.err());
         assertFalse(outside.err().contains("start value"), outside.err());
     }
+
+    @Test
+    void checkpointSavesThatFailAreAWarningOnStderrAndTheFitGoesOn() throws Exception {
+        Path data = data();
+        Path ckpt = Files.createDirectories(dir.resolve("ckpt"));
+        // the tests run as root, which ignores file modes: an immutable directory refuses writes
+        org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", ckpt), "chattr +i is not available here");
+        try {
+            Cli.Run r =
+                    Cli.run(fit(data, "a=1,b=1,c=0", "--checkpoint-dir", ckpt.toString(), "--checkpoint-every", "1"));
+            assertEquals(0, r.code(), r.err());
+            List<String> warnings = r.errLines().stream()
+                    .filter(l -> l.startsWith("spark-nlsq: warning: "))
+                    .toList();
+            assertEquals(1, warnings.size(), r.err());
+            assertTrue(warnings.get(0).contains("checkpoint save(s) failed"), warnings.get(0));
+            assertTrue(warnings.get(0).contains(ckpt.toString()), warnings.get(0));
+        } finally {
+            chattr("-i", ckpt);
+        }
+    }
+
+    private static boolean chattr(String flag, Path target) throws Exception {
+        try {
+            Process p = new ProcessBuilder("chattr", flag, target.toString())
+                    .redirectErrorStream(true)
+                    .start();
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                return false;
+            }
+        } catch (IOException noChattr) {
+            return false;
+        }
+        try {
+            Files.delete(Files.createFile(target.resolve("probe")));
+            new ProcessBuilder("chattr", "-i", target.toString()).start().waitFor();
+            return false;
+        } catch (IOException denied) {
+            return true;
+        }
+    }
 }
