@@ -61,3 +61,20 @@ def test_a_fit_that_cannot_run_raises_with_the_one_line_message(spark):
 
 def test_none_values_are_left_out():
     assert spark_nlsq.mapping(a=1, b=None) == {"a": 1}
+
+
+def test_output_writes_the_result_document(spark, tmp_path):
+    import json
+
+    out = tmp_path / "day" / "result.json"
+    r = spark_nlsq.fit(spark, data=str(ROOT / "conf/examples/decay.csv"), x="x", y="y", sigma="sigma",
+                       model="a*exp(-b*x) + c", params={"a": 1, "b": 1, "c": 0}, output=str(out))
+    assert json.loads(out.read_text())["parameters"] == r["parameters"]
+
+
+def test_errors_name_the_keyword_not_a_temporary_file(spark):
+    with pytest.raises(spark_nlsq.FitError) as e:
+        spark_nlsq.fit(spark, data=str(ROOT / "conf/examples/decay.csv"), x="x", y="y", model="a*x",
+                       params={"a": 1}, max_iterations=0)
+    assert "maxIterations" in str(e.value) or "max_iterations" in str(e.value)
+    assert ".yaml" not in str(e.value)

@@ -36,6 +36,20 @@ final class CheckpointsCommand {
         return Location.of(uri).local() ? null : new Configuration();
     }
 
+    /** A reader of an existing directory: a missing one is a checkpoint error (exit 5), not an empty list. */
+    static CheckpointManager existing(String dir) {
+        boolean exists;
+        try {
+            exists = isDirectory(dir);
+        } catch (IOException e) {
+            exists = false;
+        }
+        if (!exists) {
+            throw new CheckpointException(dir + ": no such checkpoint directory", java.util.Map.of(), null);
+        }
+        return manager(dir);
+    }
+
     static CheckpointManager manager(String dir) {
         try {
             return CheckpointManager.forReading(dir, conf(dir));
@@ -55,7 +69,8 @@ final class CheckpointsCommand {
             return java.nio.file.Files.isDirectory(where.localPath());
         }
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(uri);
-        return p.getFileSystem(conf(uri)).getFileStatus(p).isDirectory();
+        org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(conf(uri));
+        return fs.exists(p) && fs.getFileStatus(p).isDirectory();
     }
 
     static String line(CheckpointManager.Entry e) {
@@ -86,7 +101,7 @@ final class CheckpointsCommand {
         @Override
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
-            List<CheckpointManager.Entry> all = manager(dir).list();
+            List<CheckpointManager.Entry> all = existing(dir).list();
             for (CheckpointManager.Entry e : all) {
                 out.println(line(e));
             }
@@ -138,6 +153,9 @@ final class CheckpointsCommand {
                 return ExitCode.SUCCESS.code();
             }
             List<CheckpointManager.Entry> all = manager(target).list();
+            if (all.isEmpty()) {
+                throw new CheckpointException(target + ": no checkpoints to validate", java.util.Map.of(), null);
+            }
             String firstBad = null;
             for (CheckpointManager.Entry e : all) {
                 out.println(line(e));

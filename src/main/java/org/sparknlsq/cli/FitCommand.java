@@ -123,6 +123,7 @@ final class FitCommand implements Callable<Integer> {
         Location target = output == null ? null : Location.of(output);
         refuseOverwritingInputs();
         checkOutput(target);
+        checkReportDirectory();
         FitInput.FileInput input = FitInput.file(problem.data, problem.format).withSpark(this::spark);
         FitOutcome o;
         try {
@@ -226,7 +227,7 @@ final class FitCommand implements Callable<Integer> {
 
     private SparkSession spark() {
         if (session == null) {
-            session = SparkSessions.open(engine.master);
+            session = SparkStart.open(engine.master);
         }
         return session.session();
     }
@@ -308,6 +309,22 @@ final class FitCommand implements Callable<Integer> {
         }
         if (!Files.isWritable(dir)) {
             throw CliException.config("--output: directory " + dir + " is not writable");
+        }
+    }
+
+    /** The report's directory is made and checked before the fit, not after it. */
+    private void checkReportDirectory() {
+        if (report == null) {
+            return;
+        }
+        Path dir = Path.of(report).toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw CliException.config("--report: cannot create directory " + dir + " (" + reason(e) + ")");
+        }
+        if (!Files.isWritable(dir)) {
+            throw CliException.config("--report: directory " + dir + " is not writable");
         }
     }
 

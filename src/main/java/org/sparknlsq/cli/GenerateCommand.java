@@ -132,8 +132,12 @@ final class GenerateCommand implements Callable<Integer> {
         if (partitions < 0) {
             throw CliException.config("--partitions: expected 0 (Spark's parallelism) or more, got " + partitions);
         }
-        try (SparkSessions.Owned session = SparkSessions.open(master)) {
+        try (SparkSessions.Owned session = SparkStart.open(master)) {
             SparkSession spark = session.session();
+            if (!overwrite && exists(spark, out)) {
+                throw CliException.config(
+                        "--out: " + out + " exists; choose a new name or add --overwrite to replace it");
+            }
             int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
             StructType schema = new StructType().add("x", DataTypes.DoubleType).add("y", DataTypes.DoubleType);
             if (noise > 0) {
@@ -152,6 +156,15 @@ final class GenerateCommand implements Callable<Integer> {
                     .flush();
         }
         return ExitCode.SUCCESS.code();
+    }
+
+    private static boolean exists(SparkSession spark, String path) {
+        try {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+            return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+        } catch (java.io.IOException e) {
+            throw CliException.config("--out: cannot check " + path + ": " + e.getMessage());
+        }
     }
 
     private static FlatMapFunction<Iterator<Long>, Row> points(

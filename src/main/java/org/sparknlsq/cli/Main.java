@@ -63,7 +63,24 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line and exits the JVM with its {@link ExitCode}. */
     public static void main(String[] args) {
-        System.exit(run(System.out, System.err, args));
+        int code = run(System.out, System.err, args);
+        if (!shuttingDown()) {
+            // during a shutdown System.exit would block on the hooks; the JVM exits with the
+            // signal's status (143 for SIGTERM, 130 for SIGINT) by itself
+            System.exit(code);
+        }
+    }
+
+    /** True once the JVM has begun its shutdown (a SIGTERM or SIGINT, say). */
+    static boolean shuttingDown() {
+        Thread probe = new Thread(() -> {});
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     /**
@@ -131,6 +148,13 @@ public final class Main implements Callable<Integer> {
         }
         ExitCode code = classify(t);
         String message = oneLine(t.getMessage());
+        if (shuttingDown()) {
+            // Spark's own shutdown hook stopped the context under the fit: not an internal error
+            err.println(ERROR_PREFIX + "stopped by a signal (SIGTERM: exit 143, SIGINT: exit 130); with"
+                    + " --checkpoint-dir the newest state was saved, and --resume auto goes on from it");
+            err.flush();
+            return code.code();
+        }
         if (t instanceof OutOfMemoryError) {
             message = "out of memory (the JVM may use " + (Runtime.getRuntime().maxMemory() >> 20)
                     + " MB); allow more with JAVA_OPTS=-Xmx<size>";
@@ -165,6 +189,23 @@ public final class Main implements Callable<Integer> {
 
     /** Joins a multi-line message into one line. */
     static String oneLine(String message) {
-        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
+        return message == null ? "" : escape(message.strip().replaceAll("\\s*\\R\\s*", " "));
+    }
+
+    /**
+     * Control characters (terminal escape sequences in a CSV header, say) as {@code \xNN}: text
+     * from the user never reaches the terminal raw.
+     */
+    static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+                b.append(String.format(java.util.Locale.ROOT, "\\x%02x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 }

@@ -99,7 +99,7 @@ final class PredictCommand implements Callable<Integer> {
         if (source.local() && !Files.exists(source.localPath())) {
             throw new DataException(DataException.Reason.UNREADABLE, data, 0, null, "no such file");
         }
-        try (SparkSessions.Owned session = SparkSessions.open(master)) {
+        try (SparkSessions.Owned session = SparkStart.open(master)) {
             long rows = Predictions.predictFile(
                     session.session(),
                     fit,

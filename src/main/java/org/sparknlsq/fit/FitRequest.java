@@ -70,6 +70,9 @@ public record FitRequest(
         String master,
         ProgressListener progress) {
 
+    /** Names an expression reads as constants; refused as parameter or variable names. */
+    static final List<String> CONSTANTS = List.of("pi", "e");
+
     /** The prefix of a built-in model's name. */
     public static final String BUILTIN = "builtin:";
 
@@ -393,6 +396,12 @@ public record FitRequest(
             List<String> xCols = columns(p);
             String yCol = column(p, "yCol", y, true);
             String sigmaCol = column(p, "sigmaCol", sigma, false);
+            if (yCol != null && xCols != null && xCols.contains(yCol)) {
+                p.add("yCol", "'" + yCol + "' is also an x column: the fit would model a column by itself");
+            }
+            if (sigmaCol != null && (sigmaCol.equals(yCol) || (xCols != null && xCols.contains(sigmaCol)))) {
+                p.add("sigmaCol", "'" + sigmaCol + "' is also the y column or an x column; sigma needs its own column");
+            }
             Loss l = p.parse("loss", () -> Loss.parse(loss));
             Method m = p.parse("method", () -> parseMethod(method));
             BadRecordPolicy policy = p.parse("badRecords", () -> BadRecordPolicy.parse(badRecords));
@@ -531,6 +540,26 @@ public record FitRequest(
                     return null;
                 }
                 return b;
+            }
+            for (String name : start.keySet()) {
+                if (CONSTANTS.contains(name)) {
+                    p.add(
+                            "initialValues",
+                            "'" + name + "' is a constant of the expression language ("
+                                    + (name.equals("pi") ? "3.14159..." : "2.71828...")
+                                    + "); a parameter of that name would"
+                                    + " hide it, so name the parameter differently (" + name + "0, say)");
+                    return null;
+                }
+            }
+            for (String name : variables) {
+                if (CONSTANTS.contains(name)) {
+                    p.add(
+                            "xCols",
+                            "'" + name + "' is a constant of the expression language; a variable of that name"
+                                    + " would hide it, so rename the column");
+                    return null;
+                }
             }
             for (String name : start.keySet()) {
                 if (variables.contains(name)) {

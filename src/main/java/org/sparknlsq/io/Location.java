@@ -72,12 +72,17 @@ public final class Location {
     }
 
     /**
-     * Writes the content atomically (see the class comment).
+     * Writes the content atomically (see the class comment). Missing parent directories are made,
+     * on local disk as on HDFS and S3 (a date-keyed output, say).
      *
      * @param conf the Hadoop configuration; not used (may be null) for a local path
      */
     public void write(Configuration conf, AtomicFile.Body body) throws IOException {
         if (local()) {
+            java.nio.file.Path parent = localPath().toAbsolutePath().getParent();
+            if (parent != null) {
+                java.nio.file.Files.createDirectories(parent);
+            }
             AtomicFile.write(localPath(), body);
             return;
         }

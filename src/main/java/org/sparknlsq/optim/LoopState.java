@@ -87,23 +87,10 @@ final class LoopState {
                 throw e;
             }
             // every partition is non-finite here: the same error as without fault tolerance
-            throw new NumericalException(
-                    "the model is not finite at the start parameters for " + e.invalidPoints()
-                            + " point(s), first at data row " + e.firstInvalidIndex(),
-                    DetectionPoint.LOSS,
-                    new long[] {e.firstInvalidIndex()},
-                    new double[] {Double.NaN});
+            throw NumericalException.atStart(e.invalidPoints(), e.firstInvalidIndex(), Double.NaN);
         }
         if (!valid(a)) {
-            throw new NumericalException(
-                    a.invalidCount() > 0
-                            ? "the model is not finite at the start parameters for "
-                                    + a.invalidCount() + " point(s), first at data row "
-                                    + a.firstInvalidIndex()
-                            : "the cost is not finite at the start parameters",
-                    DetectionPoint.LOSS,
-                    new long[] {a.firstInvalidIndex()},
-                    new double[] {a.cost()});
+            throw NumericalException.atStart(a.invalidCount(), a.firstInvalidIndex(), a.cost());
         }
         moveTo(x0, a);
         initialCost = cost;

@@ -43,6 +43,24 @@ public class NumericalException extends FitException {
     }
 
     /**
+     * The start parameters give a non-finite objective.
+     *
+     * @param invalidPoints points whose value, derivative or weight was not finite
+     * @param firstInvalid the first of them (data row from 0), or negative for none
+     * @param cost the cost found
+     */
+    public static NumericalException atStart(long invalidPoints, long firstInvalid, double cost) {
+        String message = invalidPoints > 0 && firstInvalid >= 0
+                ? "the model is not finite at the start parameters for " + invalidPoints
+                        + " point(s), first at data row " + firstInvalid
+                : "the cost is not finite at the start parameters although every point's residual is: the sums"
+                        + " overflow (values near the limit of double precision, about 1e308); rescale the data or"
+                        + " the model";
+        return new NumericalException(
+                message, DetectionPoint.LOSS, new long[] {Math.max(firstInvalid, 0)}, new double[] {cost});
+    }
+
+    /**
      * Checks {@code values} for non-finite entries and throws with a sample if any is found.
      *
      * @param what names the array in the message, for example "gradient"

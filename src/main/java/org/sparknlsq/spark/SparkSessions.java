@@ -1,5 +1,9 @@
 package org.sparknlsq.spark;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -41,11 +45,63 @@ public final class SparkSessions {
         return new Owned(getOrCreate(master), !existed);
     }
 
+    /** How long {@link #checkMaster} waits for a standalone master's port to accept a connection. */
+    public static final int MASTER_CONNECT_TIMEOUT_MS = 5_000;
+
+    private static final Pattern LOCAL = Pattern.compile("local(\\[(\\*|[1-9]\\d*)(,[1-9]\\d*)?\\])?");
+    private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[[1-9]\\d*,[1-9]\\d*,[1-9]\\d*\\]");
+    private static final Pattern STANDALONE = Pattern.compile("spark://([^:/,]+:\\d+)(,[^:/,]+:\\d+)*");
+
+    /**
+     * Checks a master URL before a session is started with it: the form ({@code local},
+     * {@code local[N]}, {@code local[*]}, {@code local[N,F]}, {@code local-cluster[N,C,M]}, {@code
+     * spark://HOST:PORT[,HOST:PORT...]}, {@code yarn}, {@code k8s://...}), and for a standalone
+     * master that at least one of its ports accepts a connection within {@link
+     * #MASTER_CONNECT_TIMEOUT_MS} (otherwise Spark retries its registration for about a minute and
+     * then fails with a message that names no master).
+     *
+     * @throws IllegalArgumentException naming the master and what is wrong
+     */
+    public static void checkMaster(String master) {
+        String m = master.strip();
+        if (LOCAL.matcher(m).matches()
+                || LOCAL_CLUSTER.matcher(m).matches()
+                || m.equals("yarn")
+                || (m.startsWith("k8s://") && m.length() > "k8s://".length())) {
+            return;
+        }
+        if (!STANDALONE.matcher(m).matches()) {
+            throw new IllegalArgumentException(
+                    "unknown master '" + master + "' (expected local[*], local[N], local[N,F],"
+                            + " spark://HOST:PORT, yarn or k8s://https://HOST:PORT)");
+        }
+        String last = null;
+        for (String hostPort : m.substring("spark://".length()).split(",")) {
+            int colon = hostPort.lastIndexOf(':');
+            try (Socket s = new Socket()) {
+                s.connect(
+                        new InetSocketAddress(
+                                hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))),
+                        MASTER_CONNECT_TIMEOUT_MS);
+                return;
+            } catch (IOException | IllegalArgumentException e) {
+                last = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            }
+        }
+        throw new IllegalArgumentException("cannot reach the Spark master " + master + " (" + last + ", "
+                + MASTER_CONNECT_TIMEOUT_MS / 1000 + " s connect timeout)");
+    }
+
     /** @param master the master URL, or null for spark-submit's (else {@link #DEFAULT_MASTER}) */
     public static SparkSession getOrCreate(String master) {
         SparkSession.Builder b = SparkSession.builder().appName("spark-nlsq");
         String submitted = System.getProperty("spark.master");
         String chosen = master != null ? master : submitted != null ? submitted : DEFAULT_MASTER;
+        boolean existing = SparkSession.getActiveSession().isDefined()
+                || SparkSession.getDefaultSession().isDefined();
+        if (!existing) {
+            checkMaster(chosen);
+        }
         b.master(chosen);
         if (chosen.startsWith("local") && System.getProperty("spark.driver.host") == null) {
             b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
@@ -56,6 +112,16 @@ public final class SparkSessions {
         if (System.getProperty("spark.serializer.objectStreamReset") == null) {
             b.config("spark.serializer.objectStreamReset", "1");
         }
-        return b.getOrCreate();
+        SparkSession session;
+        try {
+            session = b.getOrCreate();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                    "Spark could not start with master " + chosen + ": " + SparkInput.firstLine(e), e);
+        }
+        if (session.sparkContext().isStopped()) {
+            throw new IllegalStateException("the Spark master " + chosen + " did not accept the application");
+        }
+        return session;
     }
 }

@@ -228,6 +228,20 @@ class CheckpointCliTest {
         }
     }
 
+    @Test
+    void listingAMissingDirectoryOrValidatingAnEmptyOneIsACheckpointError() throws IOException {
+        Cli.Run list = Cli.run("checkpoints", "list", dir.resolve("nonexistent").toString());
+        assertEquals(ExitCode.CHECKPOINT_ERROR.code(), list.code(), list.out());
+        assertTrue(list.err().contains("no such checkpoint directory"), list.err());
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        Cli.Run validate = Cli.run("checkpoints", "validate", empty.toString());
+        assertEquals(ExitCode.CHECKPOINT_ERROR.code(), validate.code(), validate.out());
+        assertTrue(validate.err().contains("no checkpoints to validate"), validate.err());
+        Cli.Run listEmpty = Cli.run("checkpoints", "list", empty.toString());
+        assertEquals(0, listEmpty.code(), listEmpty.err());
+        assertTrue(listEmpty.out().contains("no checkpoints in"), listEmpty.out());
+    }
+
     private static boolean chattr(String flag, Path target) throws Exception {
         try {
             Process p = new ProcessBuilder("chattr", flag, target.toString())

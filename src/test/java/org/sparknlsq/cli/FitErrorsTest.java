@@ -35,6 +35,7 @@ class FitErrorsTest {
         Cli.write(dir, "empty.csv", "");
         Cli.write(dir, "header.csv", "x,y,s\n# no rows\n");
         Cli.write(dir, "two.csv", "x,y,s\n1,2,1\n2,3,1\n");
+        Cli.write(dir, "escape.csv", "\u001b[2Jx,y\n1,2\n2,3\n");
     }
 
     /** Arguments after {@code fit --data DIR/file}; expected code; fragments of the message. */
@@ -120,6 +121,12 @@ class FitErrorsTest {
                         2,
                         "--x: builtin:linear has 1 variable(s) (x), got 2 column(s) (x, s)"),
                 c("good.csv", "--x x,x", 2, "--x: column 'x' is listed twice"),
+                c("good.csv", "--x y --model a*y+b", 2, "--y: 'y' is also an x column"),
+                c("good.csv", "--sigma y", 2, "--sigma: 'y' is also the y column or an x column"),
+                c("good.csv", "--report DIR/bad.csv/r", 2, "--report: cannot create directory"),
+                c("good.csv", "--model e*x+b --params e=1,b=0", 2, "--params: 'e' is a constant of the expression"),
+                c("good.csv", "--model a*x+pi --params a=1,pi=0", 2, "--params: 'pi' is a constant"),
+                c("escape.csv", "", 3, "available columns: \\x1b[2Jx, y"),
                 c(
                         "good.csv",
                         "--output DIR/good.csv/sub/r.json",

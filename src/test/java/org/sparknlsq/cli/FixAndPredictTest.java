@@ -203,6 +203,26 @@ class FixAndPredictTest {
     }
 
     @Test
+    void generateRefusesAnExistingOutputAndNamesOverwrite() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("exists.parquet"));
+        Cli.Run r = Cli.run(
+                "generate",
+                "--model",
+                "a*x",
+                "--params",
+                "a=1",
+                "--x-range",
+                "0:1",
+                "--n",
+                "100",
+                "--out",
+                out.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().contains("exists; choose a new name or add --overwrite"), r.err());
+    }
+
+    @Test
     void aResultDocumentThatIsNotOneIsRefusedWithItsReason() throws IOException {
         Path bad = Files.writeString(dir.resolve("bad.json"), "{\"model\": \"a*x\"}");
         Cli.Run r = Cli.run(

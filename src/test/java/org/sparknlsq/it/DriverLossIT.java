@@ -152,7 +152,7 @@ class DriverLossIT {
         }
         assertFalse(Files.exists(out), "the killed fit wrote no result");
         var atKill = CheckpointManager.forReading(ckpt.toString(), null)
-                .findLatest(new ArrayList<>())
+                .findLatestOfAnyFit(new ArrayList<>())
                 .orElseThrow()
                 .state()
                 .snapshot();
@@ -226,7 +226,14 @@ class DriverLossIT {
         } finally {
             p.destroyForcibly();
         }
-        var latest = CheckpointManager.forReading(ckpt.toString(), null).findLatest(new ArrayList<>());
+        assertEquals(143, p.exitValue(), Files.readString(log));
+        String said = Files.readString(log);
+        assertFalse(said.contains("internal error"), said);
+        List<String> errors =
+                said.lines().filter(l -> l.startsWith("spark-nlsq: error: ")).toList();
+        assertTrue(errors.size() <= 1, said);
+        errors.forEach(l -> assertTrue(l.contains("stopped by a signal"), l));
+        var latest = CheckpointManager.forReading(ckpt.toString(), null).findLatestOfAnyFit(new ArrayList<>());
         assertTrue(latest.isPresent(), "a checkpoint was written on SIGTERM: " + Files.readString(log));
         assertTrue(
                 latest.get().state().snapshot().iteration() >= 1,

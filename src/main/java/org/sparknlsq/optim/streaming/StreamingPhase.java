@@ -208,14 +208,7 @@ final class StreamingPhase {
         evaluations++;
         passes += 1.0;
         if (a.invalidCount() > 0 || !Double.isFinite(a.cost()) || a.count() == 0) {
-            throw new NumericalException(
-                    a.invalidCount() > 0
-                            ? "the model is not finite at the start parameters for " + a.invalidCount()
-                                    + " point(s), first at data row " + a.firstInvalidIndex()
-                            : "the cost is not finite at the start parameters",
-                    DetectionPoint.LOSS,
-                    new long[] {a.firstInvalidIndex()},
-                    new double[] {a.cost()});
+            throw NumericalException.atStart(a.invalidCount(), a.firstInvalidIndex(), a.cost());
         }
         full = a.normalMatrix();
         fullGradient = a.gradient();
