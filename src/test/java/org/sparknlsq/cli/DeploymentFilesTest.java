@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The deployment files, checked with the tools that work without a Docker engine: the Dockerfiles
- * lint clean ({@code dockerfile-utils}, installed by .ci/run into .ci/node), the compose file is
+ * lint clean ({@code dockerfile-utils}, installed by jobs/test into .ci/node), the compose file is
  * valid ({@code docker-compose config -q}), and {@code jobs/submit.sh} builds the documented
  * spark-submit command line for each cluster manager ({@code DRY_RUN=1}).
  */
@@ -35,7 +35,7 @@ class DeploymentFilesTest {
     void theDockerfilesLintClean() throws Exception {
         assertTrue(
                 Files.isExecutable(LINTER),
-                LINTER + " is missing: .ci/run installs it (npm install --prefix" + " .ci/node dockerfile-utils)");
+                LINTER + " is missing: jobs/test installs it (npm install --prefix" + " .ci/node dockerfile-utils)");
         for (String f : List.of("docker/Dockerfile", "docker/s3proxy.Dockerfile")) {
             Run r = run(Map.of(), LINTER.toString(), "lint", f);
             assertEquals(0, r.code(), f + ":\n" + r.out());
