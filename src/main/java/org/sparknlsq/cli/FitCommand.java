@@ -131,7 +131,7 @@ final class FitCommand implements Callable<Integer> {
         } catch (InvalidSettingsException e) {
             throw CliException.config(optionNames(e));
         } catch (DataException e) {
-            if (e.reason() == DataException.Reason.BAD_VALUE) {
+            if (e.reason() == DataException.Reason.BAD_VALUE && !e.getMessage().contains("--bad-records")) {
                 throw new CliException(
                         ExitCode.DATA_ERROR, e.getMessage() + " (--bad-records drop skips such records)", e);
             }

@@ -48,6 +48,8 @@ public final class Main implements Callable<Integer> {
 
     private static final String DEBUG = "--debug";
 
+    private static final String VERBOSE = "--verbose";
+
     @Spec
     CommandSpec spec;
 
@@ -60,6 +62,18 @@ public final class Main implements Callable<Integer> {
             scope = ScopeType.INHERIT,
             description = "Print the stack trace of an error after its message.")
     boolean debug;
+
+    /**
+     * Declared like {@code --debug}; {@link #run} reads it from the raw arguments. Sends the log
+     * lines that {@code conf/log4j2.properties} keeps in its log file (Spark's own reports of
+     * failures this command reports in one line) to the console too.
+     */
+    @Option(
+            names = VERBOSE,
+            scope = ScopeType.INHERIT,
+            description = "Also show on the console Spark's own failure reports, which go to the log file"
+                    + " (${sys:java.io.tmpdir}/spark-nlsq-USER.log) by default.")
+    boolean verbose;
 
     /** Runs the command line and exits the JVM with its {@link ExitCode}. */
     public static void main(String[] args) {
@@ -95,6 +109,9 @@ public final class Main implements Callable<Integer> {
         PrintWriter e = new PrintWriter(err, true);
         // Read from the raw arguments, so it also applies to errors found while parsing them.
         boolean debug = Arrays.asList(args).contains(DEBUG);
+        if (Arrays.asList(args).contains(VERBOSE)) {
+            LogConsole.showEverything();
+        }
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(o);
         cl.setErr(e);
