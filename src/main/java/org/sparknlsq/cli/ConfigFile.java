@@ -743,6 +743,9 @@ final class ConfigFile {
      * file's name; then those of the command line, in order.
      */
     private static final class Problems {
+        /** Problems listed in one message; the rest are counted. */
+        static final int MAX_LISTED = 10;
+
         private record InFile(int line, String where, String text) {}
 
         private final List<InFile> inFile = new ArrayList<>();
@@ -781,11 +784,22 @@ final class ConfigFile {
             if (count() == 0) {
                 return;
             }
-            List<String> clauses = new ArrayList<>();
+            // the same problem on one line is said once, and at most MAX_LISTED problems are
+            // listed, so that a hostile file (a YAML alias bomb, say) still gives a short line
+            List<String> all = new ArrayList<>();
             inFile.stream()
                     .sorted(Comparator.comparingInt(InFile::line))
-                    .forEach(p -> clauses.add((clauses.isEmpty() ? file + ": " : "") + p.where() + p.text()));
-            clauses.addAll(commandLine);
+                    .map(p -> p.where() + p.text())
+                    .distinct()
+                    .forEach(all::add);
+            all.addAll(commandLine.stream().distinct().toList());
+            List<String> clauses = new ArrayList<>(all.subList(0, Math.min(all.size(), MAX_LISTED)));
+            if (!inFile.isEmpty()) {
+                clauses.set(0, file + ": " + clauses.get(0));
+            }
+            if (all.size() > MAX_LISTED) {
+                clauses.add("and " + (all.size() - MAX_LISTED) + " more problem(s)");
+            }
             throw new ConfigException(clauses);
         }
     }

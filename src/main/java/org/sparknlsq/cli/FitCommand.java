@@ -249,7 +249,7 @@ final class FitCommand implements Callable<Integer> {
     }
 
     /**
-     * An output (the result, the report's files) that is, holds or lies inside an input (the data,
+     * An output (the result, the report's files, the checkpoint directory) that is, holds or lies inside an input (the data,
      * the config, a checkpoint resumed from) is refused before any work: paths are compared after
      * resolving symlinks and {@code ..}.
      */
@@ -262,6 +262,7 @@ final class FitCommand implements Callable<Integer> {
             inputs.add(checkpointArgs.resume);
         }
         String[][] outputs = {
+            {"--checkpoint-dir", checkpointArgs.dir},
             {"--output", output},
             {
                 "--report",

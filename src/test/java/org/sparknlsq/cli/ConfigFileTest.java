@@ -509,4 +509,19 @@ class ConfigFileTest {
         }
         return words;
     }
+
+    @Test
+    void aYamlAliasBombIsOneShortLineWithEachProblemOnce() throws IOException {
+        Path bomb = Files.writeString(
+                dir.resolve("bomb.yaml"),
+                "a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n"
+                        + "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+                        + "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+                        + "params: *c\n");
+        Cli.Run r = Cli.run("fit", "--config", bomb.toString());
+        assertEquals(ExitCode.CONFIG_ERROR.code(), r.code());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().length() < 600, r.err());
+        assertEquals(1, r.err().split("aliases \\(\\*a\\)", -1).length - 1, r.err());
+    }
 }

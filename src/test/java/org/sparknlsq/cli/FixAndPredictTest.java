@@ -183,6 +183,17 @@ class FixAndPredictTest {
                 dir.resolve("fit.yaml"), "data: " + data + "\nx: x\ny: y\nmodel: a*x\nparams: {a: 1}\n");
         Cli.Run r = Cli.run("fit", "--config", config.toString(), "--output", config.toString());
         assertEquals(2, r.code(), r.err());
+        // a checkpoint directory that holds the data, or lies inside the data file
+        for (String ckpt : List.of(dir.toString(), data + "/ckpt")) {
+            Cli.Run c =
+                    Cli.run(Cli.concat(Cli.fitArgs(data, "a*exp(-b*x) + c", "a=1,b=1,c=0"), "--checkpoint-dir", ckpt));
+            assertEquals(2, c.code(), ckpt);
+            assertTrue(c.err().contains("--checkpoint-dir: "), c.err());
+        }
+        // on a Hadoop URI, the same by path
+        Cli.Run uri =
+                Cli.run(Cli.concat(Cli.fitArgs(data, "a*exp(-b*x) + c", "a=1,b=1,c=0"), "--output", "file://" + data));
+        assertEquals(2, uri.code(), uri.err());
         assertArrayEquals(before, Files.readAllBytes(data));
         assertTrue(Files.readString(config).startsWith("data: "));
     }
