@@ -26,6 +26,7 @@ class OptionParityTest {
             "--help",
             "--version",
             "--debug",
+            "--verbose",
             "--config",
             "--set",
             "--data",
