@@ -3,8 +3,9 @@ package org.sparknlsq.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -16,7 +17,6 @@ import org.sparknlsq.fit.FitInput;
 import org.sparknlsq.fit.FitOutcome;
 import org.sparknlsq.fit.FitRequest;
 import org.sparknlsq.fit.InvalidSettingsException;
-import org.sparknlsq.fit.Predictions;
 import org.sparknlsq.io.DataException;
 import org.sparknlsq.io.Location;
 import org.sparknlsq.optim.FitOptions;
@@ -121,9 +121,16 @@ final class FitCommand implements Callable<Integer> {
         ConsoleProgress console = showProgress() ? new ConsoleProgress(System.err) : null;
         FitRequest request = request(console);
         Location target = output == null ? null : Location.of(output);
-        refuseOverwritingInputs();
-        checkOutput(target);
-        checkReportDirectory();
+        List<String> inputs = new ArrayList<>(List.of(problem.data));
+        if (configFile.source != null) {
+            inputs.add(configFile.source.toString());
+        }
+        if (checkpointArgs.resume != null && !checkpointArgs.resume.equals("auto")) {
+            inputs.add(checkpointArgs.resume);
+        }
+        Destinations.refuseInputs(inputs, checkpointArgs.dir, output, report);
+        Destinations.checkOutput(target);
+        Destinations.checkReportDirectory(report);
         FitInput.FileInput input = FitInput.file(problem.data, problem.format).withSpark(this::spark);
         FitOutcome o;
         try {
@@ -246,87 +253,6 @@ final class FitCommand implements Callable<Integer> {
             case "never" -> false;
             default -> throw CliException.config("--progress: expected auto, always or never, got '" + progress + "'");
         };
-    }
-
-    /**
-     * An output (the result, the report's files, the checkpoint directory) that is, holds or lies inside an input (the data,
-     * the config, a checkpoint resumed from) is refused before any work: paths are compared after
-     * resolving symlinks and {@code ..}.
-     */
-    private void refuseOverwritingInputs() {
-        java.util.List<String> inputs = new java.util.ArrayList<>(java.util.List.of(problem.data));
-        if (configFile.source != null) {
-            inputs.add(configFile.source.toString());
-        }
-        if (checkpointArgs.resume != null && !checkpointArgs.resume.equals("auto")) {
-            inputs.add(checkpointArgs.resume);
-        }
-        String[][] outputs = {
-            {"--checkpoint-dir", checkpointArgs.dir},
-            {"--output", output},
-            {
-                "--report",
-                report == null ? null : Path.of(report, "fit-report.png").toString()
-            },
-            {
-                "--report",
-                report == null ? null : Path.of(report, "fit-report.html").toString()
-            }
-        };
-        for (String[] o : outputs) {
-            for (String in : inputs) {
-                if (o[1] != null && Predictions.overlaps(o[1], in)) {
-                    throw CliException.config(o[0] + ": " + o[1] + " is, holds or lies inside an input (" + in
-                            + "); an output never replaces an input");
-                }
-            }
-        }
-    }
-
-    /**
-     * Fails before the fit, not after it, when a local result could not be written. A URI is
-     * checked when it is written: asking a remote store first would cost a round trip and prove
-     * little.
-     */
-    private static void checkOutput(Location output) {
-        if (output == null || !output.local()) {
-            return;
-        }
-        Path target = output.localPath().toAbsolutePath();
-        Path dir = target.getParent();
-        if (Files.isDirectory(target)) {
-            throw CliException.config("--output: " + output + " is a directory");
-        }
-        if (dir == null) {
-            throw CliException.config("--output: " + output + " has no directory");
-        }
-        if (!Files.isDirectory(dir)) {
-            // as on HDFS and S3, missing parent directories are made (a date-keyed output, say)
-            try {
-                Files.createDirectories(dir);
-            } catch (IOException e) {
-                throw CliException.config("--output: cannot create directory " + dir + " (" + reason(e) + ")");
-            }
-        }
-        if (!Files.isWritable(dir)) {
-            throw CliException.config("--output: directory " + dir + " is not writable");
-        }
-    }
-
-    /** The report's directory is made and checked before the fit, not after it. */
-    private void checkReportDirectory() {
-        if (report == null) {
-            return;
-        }
-        Path dir = Path.of(report).toAbsolutePath();
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw CliException.config("--report: cannot create directory " + dir + " (" + reason(e) + ")");
-        }
-        if (!Files.isWritable(dir)) {
-            throw CliException.config("--report: directory " + dir + " is not writable");
-        }
     }
 
     /** An I/O failure in words: the OS reason when there is one, else the exception's own. */
