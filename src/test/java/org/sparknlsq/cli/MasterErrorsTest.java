@@ -89,4 +89,29 @@ class MasterErrorsTest {
                     err);
         }
     }
+
+    @Test
+    void aDriverHeapTooSmallForSparkIsOneLine() throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx200m");
+        cmd.addAll(Arrays.asList(System.getProperty("sparknlsq.test.opens", "").split(" ")));
+        cmd.removeIf(String::isBlank);
+        cmd.add("-Dlog4j2.configurationFile="
+                + Path.of("conf/log4j2.properties").toAbsolutePath());
+        cmd.add("-Dsparknlsq.log.file=" + Path.of(System.getProperty("java.io.tmpdir"), "heap-test.log"));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.sparknlsq.cli.Main"));
+        cmd.addAll(List.of(Cli.fitArgs(Path.of("conf/examples/decay.csv"), "a*exp(-b*x)+c", "a=1,b=1,c=0")));
+        cmd.addAll(List.of("--master", "local[1]"));
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(ExitCode.CONFIG_ERROR.code(), p.exitValue(), err);
+        List<String> lines = err.lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), err);
+        assertTrue(lines.get(0).startsWith("spark-nlsq: error: Spark could not start with master local[1]: "), err);
+        assertTrue(lines.get(0).contains("memory"), err);
+    }
 }
