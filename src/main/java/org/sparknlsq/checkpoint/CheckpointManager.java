@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -359,17 +358,27 @@ public final class CheckpointManager {
 
     /** What the manager did: saves, failures, skips, time, last file, breaker state. */
     public Map<String, Object> diagnostics() {
-        Map<String, Object> stats = new LinkedHashMap<>();
-        stats.put("enabled", true);
-        stats.put("directory", dir);
-        stats.put("saves", saves);
-        stats.put("failed_saves", failedSaves);
-        stats.put("skipped_saves", skippedSaves);
-        stats.put("mean_save_seconds", saves == 0 ? 0.0 : saveNanos / 1e9 / saves);
-        stats.put("last_checkpoint", lastSaved);
-        stats.put("circuit_breaker_open", failedInARow >= options.breakerThreshold());
-        stats.put("errors", List.copyOf(errors));
-        return stats;
+        return info(0, null, null, List.of()).toJsonObject();
+    }
+
+    /**
+     * What the manager did, with what only the fit knows: how often it saves and where it
+     * resumed from.
+     */
+    CheckpointInfo info(int every, String resumedFrom, Integer resumedAtIteration, List<String> skippedInvalid) {
+        return new CheckpointInfo(
+                dir,
+                every,
+                saves,
+                failedSaves,
+                skippedSaves,
+                saves == 0 ? 0.0 : saveNanos / 1e9 / saves,
+                lastSaved,
+                failedInARow >= options.breakerThreshold(),
+                List.copyOf(errors),
+                resumedFrom,
+                resumedAtIteration,
+                skippedInvalid);
     }
 
     private static int sequence(String name) {

@@ -245,21 +245,6 @@ public final class FitCheckpoints implements Snapshot.Sink {
 
     /** What these checkpoints did, for the result's {@code checkpoint_info}. */
     public synchronized CheckpointInfo info() {
-        Map<String, Object> m = manager.diagnostics();
-        @SuppressWarnings("unchecked")
-        List<String> errors = (List<String>) m.get("errors");
-        return new CheckpointInfo(
-                manager.directory(),
-                every,
-                (Long) m.get("saves"),
-                (Long) m.get("failed_saves"),
-                (Long) m.get("skipped_saves"),
-                (Double) m.get("mean_save_seconds"),
-                (String) m.get("last_checkpoint"),
-                (Boolean) m.get("circuit_breaker_open"),
-                errors,
-                resumedFrom,
-                resume == null ? null : resume.iteration(),
-                List.copyOf(skipped));
+        return manager.info(every, resumedFrom, resume == null ? null : resume.iteration(), List.copyOf(skipped));
     }
 }

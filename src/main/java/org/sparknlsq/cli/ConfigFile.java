@@ -1,25 +1,12 @@
 package org.sparknlsq.cli;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static org.sparknlsq.cli.ConfigTree.describe;
+
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.File;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,7 +17,12 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.sparknlsq.cli.ConfigTree.Field;
+import org.sparknlsq.cli.ConfigTree.Mapping;
+import org.sparknlsq.cli.ConfigTree.Node;
+import org.sparknlsq.cli.ConfigTree.Scalar;
+import org.sparknlsq.cli.ConfigTree.Sequence;
+import org.sparknlsq.fit.NearestNames;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -90,14 +82,11 @@ final class ConfigFile {
     static final String CONFIG = "--config";
     static final String SET = "--set";
 
-    /** Where a problem in a {@code --set} value is reported, in place of a line of the file. */
-    private static final int FROM_SET = -1;
-    /** A problem with the file as a whole, such as a missing file. */
-    private static final int WHOLE_FILE = 0;
+    private static final int FROM_SET = ConfigProblems.FROM_SET;
+    private static final int WHOLE_FILE = ConfigProblems.WHOLE_FILE;
 
     private static final List<String> META_KEYS = List.of("help", "version", "config", "set");
     private static final Set<String> SPECIAL_FLOATS = Set.of(".inf", "+.inf", "-.inf", ".nan");
-    private static final YAMLFactory YAML = new YAMLFactory();
 
     private final CommandSpec spec;
     /** Every accepted spelling of every settable option. */
@@ -106,7 +95,7 @@ final class ConfigFile {
     private final List<String> names = new ArrayList<>();
 
     private final Set<String> metaKeys = new HashSet<>();
-    private final Problems problems = new Problems();
+    private final ConfigProblems problems = new ConfigProblems();
 
     /**
      * Declares {@code --config} and {@code --set} for a command: {@code @Mixin ConfigFile.Options
@@ -155,26 +144,11 @@ final class ConfigFile {
     /** An option a key sets, and the name of it to pass on. */
     private record Target(OptionSpec option, String name) {}
 
-    /** A key with its value, from the file (its line) or from {@code --set} ({@link #FROM_SET}). */
-    private record Field(String key, int line, Node value) {}
-
     /** The arguments a key expands to, and where it was set. */
     private record Choice(String key, int line, List<String> arguments) {}
 
     /** The command line with {@code --config} and {@code --set} taken out. */
     private record Scan(String config, List<Field> sets, List<String> rest, Set<OptionSpec> present, boolean help) {}
-
-    /** A YAML value and the line it starts on. */
-    private sealed interface Node permits Scalar, Sequence, Mapping {
-        int line();
-    }
-
-    /** A scalar as written, with the token Jackson gave it (string, number, boolean or null). */
-    private record Scalar(String text, JsonToken token, int line) implements Node {}
-
-    private record Sequence(List<Node> items, int line) implements Node {}
-
-    private record Mapping(List<Field> fields, int line) implements Node {}
 
     /** How a value of a Java type is checked before picocli converts it. */
     private record TypeRule(String label, Predicate<String> accepts) {}
@@ -266,7 +240,7 @@ final class ConfigFile {
         }
         Map<OptionSpec, Choice> chosen = new LinkedHashMap<>();
         if (scan.config() != null) {
-            readFile(scan.config()).forEach(f -> choose(chosen, f));
+            ConfigTree.readFile(scan.config(), problems).forEach(f -> choose(chosen, f));
         }
         scan.sets().forEach(f -> choose(chosen, f));
         problems.throwIfAny();
@@ -360,83 +334,6 @@ final class ConfigFile {
             }
         }
         return 0;
-    }
-
-    /** The top-level fields of the file; problems are recorded, and a broken file gives none. */
-    private List<Field> readFile(String file) {
-        Path path;
-        try {
-            path = Path.of(file);
-        } catch (InvalidPathException e) {
-            problems.add(WHOLE_FILE, "not a valid path: " + e.getReason());
-            return List.of();
-        }
-        if (Files.isDirectory(path)) {
-            problems.add(WHOLE_FILE, "is a directory");
-            return List.of();
-        }
-        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
-                JsonParser parser = YAML.createParser(reader)) {
-            if (parser.nextToken() == null) {
-                return List.of();
-            }
-            Node top = read(parser);
-            if (parser.nextToken() != null) {
-                problems.add(
-                        parser.currentTokenLocation().getLineNr(), "a second YAML document; a config is one mapping");
-            }
-            if (top instanceof Mapping mapping) {
-                return mapping.fields();
-            }
-            problems.add(top.line(), "the top level must be a mapping of option names to values, got " + describe(top));
-        } catch (JsonProcessingException e) {
-            IOException io = ioCause(e);
-            if (io == null) {
-                syntaxError(e);
-            } else {
-                problems.add(WHOLE_FILE, reason(io));
-            }
-        } catch (IOException e) {
-            problems.add(WHOLE_FILE, reason(e));
-        }
-        return List.of();
-    }
-
-    /** Reads the value that starts at the current token, recording duplicate keys and aliases. */
-    private Node read(JsonParser parser) throws IOException {
-        int line = parser.currentTokenLocation().getLineNr();
-        if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
-            problems.add(line, "YAML aliases (*" + parser.getText() + ") are not supported; repeat the value");
-        }
-        switch (parser.currentToken()) {
-            case START_OBJECT -> {
-                List<Field> fields = new ArrayList<>();
-                Map<String, Integer> firstLines = new HashMap<>();
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String key = parser.getText();
-                    int keyLine = parser.currentTokenLocation().getLineNr();
-                    parser.nextToken();
-                    Node value = read(parser);
-                    Integer first = firstLines.putIfAbsent(key, keyLine);
-                    if (first == null) {
-                        fields.add(new Field(key, keyLine, value));
-                    } else {
-                        problems.add(keyLine, "duplicate key '" + key + "' (first on line " + first + ")");
-                    }
-                }
-                return new Mapping(fields, line);
-            }
-            case START_ARRAY -> {
-                List<Node> items = new ArrayList<>();
-                while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    items.add(read(parser));
-                }
-                return new Sequence(items, line);
-            }
-            default -> {
-                return new Scalar(parser.getText(), parser.currentToken(), line);
-            }
-        }
     }
 
     /** Records the arguments of one key, or its problems; a later choice of an option wins. */
@@ -629,27 +526,11 @@ final class ConfigFile {
         });
     }
 
-    private static String describe(Node value) {
-        if (value instanceof Sequence s) {
-            return "a list of " + s.items().size();
-        }
-        return value instanceof Scalar s ? "'" + s.text() + "'" : "a mapping";
-    }
-
     /** The nearest option names, by edit distance on the kebab-case spelling of the key. */
     private String suggestion(String key) {
-        String wanted = kebab(key);
-        int best = Math.min(2, wanted.length() - 1);
         List<String> near = new ArrayList<>();
-        for (String name : names) {
-            int d = distance(wanted, name);
-            if (d < best) {
-                best = d;
-                near.clear();
-            }
-            if (d == best) {
-                near.add("'" + name + "'");
-            }
+        for (String name : NearestNames.nearest(kebab(key), names)) {
+            near.add("'" + name + "'");
         }
         if (near.isEmpty()) {
             return "";
@@ -658,29 +539,8 @@ final class ConfigFile {
         return " (did you mean " + (near.isEmpty() ? "" : String.join(", ", near) + " or ") + last + "?)";
     }
 
-    /** Optimal string alignment distance: Levenshtein plus swaps of neighbours ('modle', 'model'). */
-    private static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
-    }
-
     /** {@code fScale}, {@code f_scale}, {@code F-Scale} all become {@code f-scale}. */
-    private static String kebab(String key) {
+    static String kebab(String key) {
         return key.replaceAll("([a-z0-9])([A-Z])", "$1-$2").replace('_', '-').toLowerCase(Locale.ROOT);
     }
 
@@ -697,110 +557,5 @@ final class ConfigFile {
             }
         }
         return b.toString();
-    }
-
-    private void syntaxError(JsonProcessingException e) {
-        if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
-            String context = m.getContext() == null ? "" : m.getContext() + ": ";
-            problems.add(
-                    m.getProblemMark().getLine() + 1,
-                    m.getProblemMark().getColumn() + 1,
-                    "YAML syntax error: " + context + Main.oneLine(m.getProblem()));
-            return;
-        }
-        JsonLocation at = e.getLocation();
-        problems.add(
-                at == null ? WHOLE_FILE : at.getLineNr(),
-                at == null ? 0 : at.getColumnNr(),
-                "YAML syntax error: " + Main.oneLine(e.getOriginalMessage()));
-    }
-
-    /** The I/O failure Jackson wrapped (SnakeYAML reads the file lazily), or null for bad YAML. */
-    private static IOException ioCause(Throwable t) {
-        for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
-            if (c instanceof IOException io) {
-                return io;
-            }
-        }
-        return null;
-    }
-
-    private static String reason(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file";
-        } else if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        } else if (e instanceof CharacterCodingException) {
-            return "cannot read: not UTF-8 text";
-        } else if (e instanceof FileSystemException f && f.getReason() != null) {
-            return "cannot read: " + f.getReason();
-        }
-        return "cannot read: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    }
-
-    /**
-     * Every problem found, so that one run reports them all: the file's first, by line, after the
-     * file's name; then those of the command line, in order.
-     */
-    private static final class Problems {
-        /** Problems listed in one message; the rest are counted. */
-        static final int MAX_LISTED = 10;
-
-        private record InFile(int line, String where, String text) {}
-
-        private final List<InFile> inFile = new ArrayList<>();
-        private final List<String> commandLine = new ArrayList<>();
-        private String file;
-
-        void file(String name) {
-            file = name;
-        }
-
-        int count() {
-            return inFile.size() + commandLine.size();
-        }
-
-        /** A problem at a line of the file, with the file as a whole, or in a {@code --set}. */
-        void add(int line, String text) {
-            add(line, 0, text);
-        }
-
-        void add(int line, int column, String text) {
-            if (line == FROM_SET) {
-                commandLine.add(SET + ": " + text);
-            } else if (line == WHOLE_FILE) {
-                inFile.add(new InFile(line, "", text));
-            } else {
-                inFile.add(new InFile(line, "line " + line + (column > 0 ? ", column " + column : "") + ": ", text));
-            }
-        }
-
-        /** A malformed {@code --config} or {@code --set} argument. */
-        void argument(String text) {
-            commandLine.add(text);
-        }
-
-        void throwIfAny() {
-            if (count() == 0) {
-                return;
-            }
-            // the same problem on one line is said once, and at most MAX_LISTED problems are
-            // listed, so that a hostile file (a YAML alias bomb, say) still gives a short line
-            List<String> all = new ArrayList<>();
-            inFile.stream()
-                    .sorted(Comparator.comparingInt(InFile::line))
-                    .map(p -> p.where() + p.text())
-                    .distinct()
-                    .forEach(all::add);
-            all.addAll(commandLine.stream().distinct().toList());
-            List<String> clauses = new ArrayList<>(all.subList(0, Math.min(all.size(), MAX_LISTED)));
-            if (!inFile.isEmpty()) {
-                clauses.set(0, file + ": " + clauses.get(0));
-            }
-            if (all.size() > MAX_LISTED) {
-                clauses.add("and " + (all.size() - MAX_LISTED) + " more problem(s)");
-            }
-            throw new ConfigException(clauses);
-        }
     }
 }

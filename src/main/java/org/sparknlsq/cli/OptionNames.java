@@ -1,6 +1,5 @@
 package org.sparknlsq.cli;
 
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -49,6 +48,6 @@ final class OptionNames {
     /** The option for {@code key}: from the table, else the key in kebab case ({@code absoluteSigma}: {@code --absolute-sigma}). */
     static String of(String key) {
         String option = OPTION_OF_KEY.get(key);
-        return option != null ? option : "--" + key.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+        return option != null ? option : "--" + ConfigFile.kebab(key);
     }
 }

@@ -18,15 +18,7 @@ final class ParameterArgs {
     private ParameterArgs() {}
 
     /** Start values by name, in the order given on the command line. */
-    record Starts(List<String> names, double[] values) {
-        Map<String, Double> asMap() {
-            Map<String, Double> m = new LinkedHashMap<>();
-            for (int i = 0; i < names.size(); i++) {
-                m.put(names.get(i), values[i]);
-            }
-            return m;
-        }
-    }
+    record Starts(List<String> names, double[] values) {}
 
     /** Parses {@code b1=500,b2=1e-4}: names must be identifiers, unique, with finite values. */
     static Starts parseParams(String text) {
@@ -89,17 +81,6 @@ final class ParameterArgs {
             }
         }
         return cols;
-    }
-
-    /** A number for a message: integers without a decimal point, infinities as {@code inf}. */
-    static String format(double v) {
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "inf" : "-inf";
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        return Double.toString(v);
     }
 
     private static List<String> items(String option, String text, String form) {

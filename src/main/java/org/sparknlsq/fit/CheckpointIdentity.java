@@ -132,8 +132,14 @@ final class CheckpointIdentity {
 
     /** As {@link #contentFingerprint(List)}, one Spark job over the cached blocks. */
     static String contentFingerprint(JavaRDD<DataBlock> blocks) {
-        long h = blocks.map(CheckpointIdentity::contentHash).fold(0L, Long::sum);
-        long n = blocks.map(b -> (long) b.size()).fold(0L, Long::sum);
+        // one job: every block's {hash, size}, summed on the driver
+        long h = 0;
+        long n = 0;
+        for (long[] part :
+                blocks.map(b -> new long[] {contentHash(b), b.size()}).collect()) {
+            h += part[0];
+            n += part[1];
+        }
         return sha256("content " + n + " " + Long.toHexString(h));
     }
 

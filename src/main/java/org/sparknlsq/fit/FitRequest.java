@@ -125,27 +125,6 @@ public record FitRequest(
         return options.xScale() == null ? options : options.withXScale(fixing().free(options.xScale()));
     }
 
-    /** This request with another progress listener. */
-    public FitRequest withProgress(ProgressListener p) {
-        return new FitRequest(
-                modelText,
-                xColumns,
-                yColumn,
-                sigmaColumn,
-                problem,
-                fixed,
-                options,
-                badRecords,
-                strategy,
-                partitions,
-                batchPoints,
-                streaming,
-                validate,
-                checkpoints,
-                master,
-                p);
-    }
-
     /**
      * The model's names for the x columns: an HDF5 dataset path such as {@code /scan/t} is called
      * by its last component; other names as given.

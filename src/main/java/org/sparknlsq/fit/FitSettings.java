@@ -161,17 +161,8 @@ public record FitSettings(String data, String format, String output, FitRequest 
         }
 
         private String suggestion(String key) {
-            String n = normalize(key);
-            String best = null;
-            int bestDistance = Integer.MAX_VALUE;
-            for (String k : setters.keySet()) {
-                int d = distance(n, k);
-                if (d < bestDistance) {
-                    bestDistance = d;
-                    best = k;
-                }
-            }
-            return best != null && bestDistance <= 2 ? " (did you mean " + names.get(best) + "?)" : "";
+            List<String> near = NearestNames.nearest(normalize(key), setters.keySet());
+            return near.isEmpty() ? "" : " (did you mean " + names.get(near.get(0)) + "?)";
         }
 
         private void starts(String key, Object v) {
@@ -268,25 +259,5 @@ public record FitSettings(String data, String format, String output, FitRequest 
             case "false" -> false;
             default -> throw new IllegalArgumentException("expected true or false, got " + v);
         };
-    }
-
-    /** Levenshtein distance, for the did-you-mean of an unknown key. */
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

@@ -24,25 +24,29 @@ class FixAndPredictTest {
     @TempDir
     Path dir;
 
+    /** The options of a fit of a*exp(-b*x) + c to {@link #DECAY} with its sigma, after {@code fit}. */
+    private static String[] decay(String start, String... more) {
+        return Cli.concat(
+                new String[] {
+                    "--data",
+                    DECAY.toString(),
+                    "--x",
+                    "x",
+                    "--y",
+                    "y",
+                    "--sigma",
+                    "sigma",
+                    "--model",
+                    "a*exp(-b*x) + c",
+                    "--params",
+                    start
+                },
+                more);
+    }
+
     @Test
     void aFixedParameterFitEqualsScipyWithThatParameterHeldFixed() throws Exception {
-        JsonNode r = Cli.fitJson(
-                dir,
-                0,
-                "--data",
-                DECAY.toString(),
-                "--x",
-                "x",
-                "--y",
-                "y",
-                "--sigma",
-                "sigma",
-                "--model",
-                "a*exp(-b*x) + c",
-                "--params",
-                "a=1,b=1,c=0.45",
-                "--fix",
-                "c");
+        JsonNode r = Cli.fitJson(dir, 0, decay("a=1,b=1,c=0.45", "--fix", "c"));
         assertEquals(List.of("c"), List.of(Cli.JSON.treeToValue(r.get("fixed_parameters"), String[].class)));
         assertEquals(0.45, r.get("parameters").get("c").asDouble());
         assertEquals(0.0, r.get("uncertainties").get("c").asDouble());
@@ -90,22 +94,7 @@ class FixAndPredictTest {
     @Test
     void predictWritesThePredictionAndItsStandardErrorForNewPoints() throws Exception {
         Path result = dir.resolve("fit.json");
-        Cli.Run fit = Cli.run(
-                "fit",
-                "--data",
-                DECAY.toString(),
-                "--x",
-                "x",
-                "--y",
-                "y",
-                "--sigma",
-                "sigma",
-                "--model",
-                "a*exp(-b*x) + c",
-                "--params",
-                "a=1,b=1,c=0",
-                "--output",
-                result.toString());
+        Cli.Run fit = Cli.run(Cli.concat(new String[] {"fit"}, decay("a=1,b=1,c=0", "--output", result.toString())));
         assertEquals(0, fit.code(), fit.err());
         assertTrue(fit.out().contains("correlations above 0.5:\n  C("), fit.out());
         SavedFit saved = SavedFit.parse(Files.readString(result));
