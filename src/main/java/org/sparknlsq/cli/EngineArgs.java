@@ -33,7 +33,7 @@ final class EngineArgs {
             names = "--batch-points",
             defaultValue = "0",
             paramLabel = "N",
-            description = "STREAMING: points per batch, whole partitions (default: 10% of memory, see README).")
+            description = "STREAMING: points per batch, whole partitions (default: 10%% of memory, see README).")
     long batchPoints;
 
     @Option(

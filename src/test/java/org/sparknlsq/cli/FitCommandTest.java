@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +16,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Real fits of generated CSV files through the command line, checked through the JSON. */
 class FitCommandTest {
@@ -358,5 +362,27 @@ class FitCommandTest {
         Cli.Run version = Cli.run("--version");
         assertEquals(0, version.code());
         assertTrue(version.out().startsWith("spark-nlsq "), version.out());
+    }
+
+    /** picocli reports a description it cannot format (a bare '%') on System.err, not on ours. */
+    @Test
+    void everyCommandsHelpFormatsWithoutAWarning() {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream stray = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(stray, true, StandardCharsets.UTF_8));
+        try {
+            CommandLine root = new CommandLine(new Main());
+            List<CommandLine> all = new ArrayList<>(List.of(root));
+            for (int i = 0; i < all.size(); i++) {
+                all.addAll(all.get(i).getSubcommands().values());
+            }
+            for (CommandLine c : all) {
+                assertFalse(c.getUsageMessage().isBlank(), c.getCommandName());
+            }
+            assertTrue(all.size() > 4, "subcommands found: " + all.size());
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals("", stray.toString(StandardCharsets.UTF_8));
     }
 }
