@@ -96,6 +96,8 @@ final class ConfigFile {
 
     private final Set<String> metaKeys = new HashSet<>();
     private final ConfigProblems problems = new ConfigProblems();
+    /** Filled by {@link #expand(String[])}. */
+    private final Map<String, Origin> origins = new HashMap<>();
 
     /**
      * Declares {@code --config} and {@code --set} for a command: {@code @Mixin ConfigFile.Options
@@ -124,6 +126,51 @@ final class ConfigFile {
          * replace it.
          */
         Path source;
+
+        /** Where the file or {@code --set} gave each option the command line did not, by option name. */
+        Map<String, Origin> origins = Map.of();
+
+        /**
+         * The problems as one message. A problem with a value from the config file names the file
+         * and the line: of the entry the message quotes, for a mapping such as {@code bounds},
+         * else of the key. The file's come first, by line, as {@link ConfigProblems} orders them.
+         */
+        String locate(List<OptionProblem> problems) {
+            List<Map.Entry<Integer, String>> said = new ArrayList<>();
+            for (OptionProblem p : problems) {
+                Origin o = origins.get(p.option());
+                int line = o == null || o.line() == FROM_SET ? Integer.MAX_VALUE : o.lineOf(p.message());
+                said.add(Map.entry(line, o == null ? p.toString() : o.describe(p.message())));
+            }
+            return String.join(
+                    "; ",
+                    said.stream()
+                            .sorted(Map.Entry.comparingByKey())
+                            .map(Map.Entry::getValue)
+                            .toList());
+        }
+    }
+
+    /**
+     * Where an option's value came from: a line of {@code file}, or {@code --set} ({@code line}
+     * {@link ConfigProblems#FROM_SET}); the lines of a mapping's entries by their names.
+     */
+    record Origin(String file, int line, String key, Map<String, Integer> entryLines) {
+        /** The line of the entry {@code message} quotes, else of the key. */
+        int lineOf(String message) {
+            for (Map.Entry<String, Integer> e : entryLines.entrySet()) {
+                if (message.contains("'" + e.getKey() + "'") || message.contains("'" + e.getKey() + "=")) {
+                    return e.getValue();
+                }
+            }
+            return line;
+        }
+
+        String describe(String message) {
+            return line == FROM_SET
+                    ? SET + ": " + key + ": " + message
+                    : file + ": line " + lineOf(message) + ": " + key + ": " + message;
+        }
     }
 
     /** Every problem with a config file and the {@code --set} overrides, in one message (exit 2). */
@@ -145,7 +192,7 @@ final class ConfigFile {
     private record Target(OptionSpec option, String name) {}
 
     /** The arguments a key expands to, and where it was set. */
-    private record Choice(String key, int line, List<String> arguments) {}
+    private record Choice(String key, int line, List<String> arguments, Map<String, Integer> entryLines) {}
 
     /** The command line with {@code --config} and {@code --set} taken out. */
     private record Scan(String config, List<Field> sets, List<String> rest, Set<OptionSpec> present, boolean help) {}
@@ -184,9 +231,11 @@ final class ConfigFile {
      * @throws ConfigException listing every problem found
      */
     static String[] expand(CommandSpec spec, String[] args) {
-        boolean mentioned =
-                Stream.of(args).takeWhile(a -> !a.equals("--")).anyMatch(a -> isOption(a, CONFIG) || isOption(a, SET));
-        return mentioned ? new ConfigFile(spec).expand(args) : args;
+        return mentioned(args) ? new ConfigFile(spec).expand(args) : args;
+    }
+
+    private static boolean mentioned(String[] args) {
+        return Stream.of(args).takeWhile(a -> !a.equals("--")).anyMatch(a -> isOption(a, CONFIG) || isOption(a, SET));
     }
 
     /**
@@ -211,13 +260,17 @@ final class ConfigFile {
             return args;
         }
         String[] own = Arrays.copyOfRange(args, start, args.length);
-        String[] tail = expand(command.getCommandSpec(), own);
-        recordSource(command.getCommandSpec(), own);
+        ConfigFile file = new ConfigFile(command.getCommandSpec());
+        String[] tail = mentioned(own) ? file.expand(own) : own;
+        recordSource(command.getCommandSpec(), own, file.origins);
         return Stream.concat(Arrays.stream(args, 0, start), Stream.of(tail)).toArray(String[]::new);
     }
 
-    /** Sets {@link Options#source} of the command's mixin to the file {@code --config} names. */
-    private static void recordSource(CommandSpec spec, String[] args) {
+    /**
+     * Sets {@link Options#source} of the command's mixin to the file {@code --config} names, and
+     * {@link Options#origins} to where each expanded option came from.
+     */
+    private static void recordSource(CommandSpec spec, String[] args, Map<String, Origin> origins) {
         Path file = null;
         for (int i = 0; i < args.length && !args[i].equals("--"); i++) {
             if (args[i].equals(CONFIG) && i + 1 < args.length) {
@@ -229,6 +282,7 @@ final class ConfigFile {
         for (CommandSpec mixin : spec.mixins().values()) {
             if (mixin.userObject() instanceof Options o) {
                 o.source = file;
+                o.origins = Map.copyOf(origins);
             }
         }
     }
@@ -248,6 +302,9 @@ final class ConfigFile {
         chosen.forEach((option, choice) -> {
             if (!scan.present().contains(option)) {
                 out.addAll(choice.arguments());
+                origins.put(
+                        option.longestName(),
+                        new Origin(scan.config(), choice.line(), choice.key(), choice.entryLines()));
             }
         });
         out.addAll(scan.rest());
@@ -355,7 +412,11 @@ final class ConfigFile {
                     field.line(),
                     "'" + key + "' sets the same option as '" + earlier.key() + "' on line " + earlier.line());
         } else {
-            chosen.put(target.option(), new Choice(key, field.line(), arguments));
+            Map<String, Integer> entries = new LinkedHashMap<>();
+            if (field.value() instanceof Mapping m) {
+                m.fields().forEach(f -> entries.putIfAbsent(f.key(), f.line()));
+            }
+            chosen.put(target.option(), new Choice(key, field.line(), arguments, entries));
         }
     }
 

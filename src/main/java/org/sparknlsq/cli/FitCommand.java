@@ -136,7 +136,7 @@ final class FitCommand implements Callable<Integer> {
         try {
             o = CurveFitting.fit(input, request);
         } catch (InvalidSettingsException e) {
-            throw CliException.config(optionNames(e));
+            throw CliException.config(configFile.locate(optionProblems(e)));
         } catch (DataException e) {
             if (e.reason() == DataException.Reason.BAD_VALUE && !e.getMessage().contains("--bad-records")) {
                 throw new CliException(
@@ -210,26 +210,40 @@ final class FitCommand implements Callable<Integer> {
         FitRequest.Builder b = FitRequest.builder()
                 .checkpoints(checkpointArgs.settings())
                 .progress(console != null ? console : ProgressListener.NONE);
-        problem.apply(b);
+        List<OptionProblem> problems = new ArrayList<>();
+        problem.apply(b, problems);
         optimizer.apply(b);
         engine.apply(b);
+        FitRequest built = null;
         try {
-            return b.build();
+            built = b.build();
         } catch (InvalidSettingsException e) {
-            throw CliException.config(optionNames(e));
+            // a start value that did not parse is missing from the request: not a second problem
+            boolean badStarts = problems.stream().anyMatch(p -> p.option().equals("--params"));
+            for (OptionProblem p : optionProblems(e)) {
+                if (!(badStarts && p.option().equals("--params"))) {
+                    problems.add(p);
+                }
+            }
         }
+        if (!problems.isEmpty()) {
+            throw CliException.config(configFile.locate(problems));
+        }
+        return built;
     }
 
     /** Each problem under the option the user typed, from {@link OptionNames}. */
+    static List<OptionProblem> optionProblems(InvalidSettingsException e) {
+        return e.problems().stream()
+                .map(p -> new OptionProblem(OptionNames.of(p.key()), p.message()))
+                .distinct()
+                .toList();
+    }
+
+    /** The problems as one message, each under the option the user typed. */
     static String optionNames(InvalidSettingsException e) {
-        StringBuilder b = new StringBuilder();
-        for (InvalidSettingsException.Problem p : e.problems()) {
-            b.append(b.isEmpty() ? "" : "; ")
-                    .append(OptionNames.of(p.key()))
-                    .append(": ")
-                    .append(p.message());
-        }
-        return b.toString();
+        return String.join(
+                "; ", optionProblems(e).stream().map(OptionProblem::toString).toList());
     }
 
     private SparkSession spark() {

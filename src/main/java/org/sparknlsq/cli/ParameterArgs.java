@@ -1,16 +1,20 @@
 package org.sparknlsq.cli;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.sparknlsq.io.DecimalParser;
 
 /**
- * Parses the list-valued options {@code --params}, {@code --bounds}, {@code --x-scale} and
- * column lists. Every error is a {@link CliException} (exit 2) whose message starts with the
- * option and names the parameter or item at fault.
+ * Parses the list-valued options {@code --params}, {@code --bounds} and column lists. Each parse
+ * records every problem of the value as an {@link OptionProblem} (naming the parameter or item at
+ * fault) and keeps the good items; the one-argument forms throw a {@link CliException} (exit 2)
+ * listing them all.
  */
 final class ParameterArgs {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -20,104 +24,160 @@ final class ParameterArgs {
     /** Start values by name, in the order given on the command line. */
     record Starts(List<String> names, double[] values) {}
 
-    /** Parses {@code b1=500,b2=1e-4}: names must be identifiers, unique, with finite values. */
+    /** As {@link #parseParams(String, List)}, throwing when there is any problem. */
     static Starts parseParams(String text) {
+        return orThrow(p -> parseParams(text, p));
+    }
+
+    /**
+     * Parses {@code b1=500,b2=1e-4}: names must be identifiers, unique, with finite values. A
+     * value that is not a finite number is NaN in the result (its problem recorded), so that the
+     * parameter names stay complete.
+     */
+    static Starts parseParams(String text, List<OptionProblem> problems) {
+        String option = "--params";
         List<String> names = new ArrayList<>();
-        List<String> items = items("--params", text, "NAME=VALUE");
-        double[] values = new double[items.size()];
-        for (String item : items) {
+        List<Double> values = new ArrayList<>();
+        for (String item : items(option, text, "NAME=VALUE", problems)) {
             int eq = item.indexOf('=');
             if (eq < 0) {
-                throw CliException.config("--params: expected NAME=VALUE, got '" + item + "'");
+                problems.add(new OptionProblem(option, "expected NAME=VALUE, got '" + item + "'"));
+                continue;
             }
-            String name = name("--params", item.substring(0, eq).strip());
+            String name = item.substring(0, eq).strip();
+            if (!validName(option, name, problems)) {
+                continue;
+            }
             if (names.contains(name)) {
-                throw CliException.config("--params: parameter '" + name + "' is given twice");
+                problems.add(new OptionProblem(option, "parameter '" + name + "' is given twice"));
+                continue;
             }
             String valueText = item.substring(eq + 1).strip();
-            double v = number("--params", valueText, "the start value of '" + name + "'");
-            if (!Double.isFinite(v)) {
-                throw CliException.config(
-                        "--params: the start value of '" + name + "' must be finite, got " + valueText);
+            Double v = number(option, valueText, "the start value of '" + name + "'", problems);
+            if (v != null && !Double.isFinite(v)) {
+                problems.add(new OptionProblem(
+                        option, "the start value of '" + name + "' must be finite, got " + valueText));
             }
-            values[names.size()] = v;
             names.add(name);
+            values.add(v != null && Double.isFinite(v) ? v : Double.NaN);
         }
-        return new Starts(List.copyOf(names), values);
+        return new Starts(
+                List.copyOf(names),
+                values.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** As {@link #parseBounds(String, List)}, throwing when there is any problem. */
+    static Map<String, double[]> parseBounds(String text) {
+        return orThrow(p -> parseBounds(text, p));
     }
 
     /**
      * Parses {@code b1=0:1000,b2=-inf:} into {lower, upper} by parameter name, in the order given;
-     * an empty side means infinite. Whether the names are parameters is the library's check.
+     * an empty side means infinite. Whether the names are parameters, and the order of the two
+     * sides, are the library's checks.
      */
-    static Map<String, double[]> parseBounds(String text) {
+    static Map<String, double[]> parseBounds(String text, List<OptionProblem> problems) {
+        String option = "--bounds";
         Map<String, double[]> out = new LinkedHashMap<>();
-        for (String item : items("--bounds", text, "NAME=LOWER:UPPER")) {
+        Set<String> seen = new HashSet<>();
+        for (String item : items(option, text, "NAME=LOWER:UPPER", problems)) {
             int eq = item.indexOf('=');
             int colon = item.indexOf(':', eq + 1);
             if (eq < 0 || colon < 0) {
-                throw CliException.config("--bounds: expected NAME=LOWER:UPPER, got '" + item + "'");
+                problems.add(new OptionProblem(option, "expected NAME=LOWER:UPPER, got '" + item + "'"));
+                continue;
             }
             String name = item.substring(0, eq).strip();
-            if (out.containsKey(name)) {
-                throw CliException.config("--bounds: parameter '" + name + "' is given twice");
+            if (!seen.add(name)) {
+                problems.add(new OptionProblem(option, "parameter '" + name + "' is given twice"));
+                continue;
             }
-            String lo = item.substring(eq + 1, colon).strip();
-            String hi = item.substring(colon + 1).strip();
-            out.put(name, new double[] {
-                lo.isEmpty() ? Double.NEGATIVE_INFINITY : bound(lo, "lower", name),
-                hi.isEmpty() ? Double.POSITIVE_INFINITY : bound(hi, "upper", name)
-            });
+            Double lo = bound(item.substring(eq + 1, colon).strip(), "lower", name, Double.NEGATIVE_INFINITY, problems);
+            Double hi = bound(item.substring(colon + 1).strip(), "upper", name, Double.POSITIVE_INFINITY, problems);
+            if (lo != null && hi != null) {
+                out.put(name, new double[] {lo, hi});
+            }
         }
         return out;
     }
 
-    /** Parses a comma-separated list of distinct column names. */
+    /** As {@link #columns(String, String, List)}, throwing when there is any problem. */
     static List<String> columns(String option, String text) {
-        List<String> cols = items(option, text, "COLUMN[,COLUMN...]");
-        for (int i = 0; i < cols.size(); i++) {
-            if (cols.indexOf(cols.get(i)) != i) {
-                throw CliException.config(option + ": column '" + cols.get(i) + "' is listed twice");
+        return orThrow(p -> columns(option, text, p));
+    }
+
+    /** Parses a comma-separated list of distinct column names. */
+    static List<String> columns(String option, String text, List<OptionProblem> problems) {
+        List<String> cols = new ArrayList<>();
+        for (String c : items(option, text, "COLUMN[,COLUMN...]", problems)) {
+            if (cols.contains(c)) {
+                problems.add(new OptionProblem(option, "column '" + c + "' is listed twice"));
+            } else {
+                cols.add(c);
             }
         }
         return cols;
     }
 
-    private static List<String> items(String option, String text, String form) {
-        if (text == null || text.isBlank()) {
-            throw CliException.config(option + ": expected " + form + ", got an empty value");
+    private static <T> T orThrow(Function<List<OptionProblem>, T> parse) {
+        List<OptionProblem> problems = new ArrayList<>();
+        T parsed = parse.apply(problems);
+        if (!problems.isEmpty()) {
+            throw CliException.config(String.join(
+                    "; ", problems.stream().map(OptionProblem::toString).toList()));
         }
+        return parsed;
+    }
+
+    private static List<String> items(String option, String text, String form, List<OptionProblem> problems) {
         List<String> items = new ArrayList<>();
+        if (text == null || text.isBlank()) {
+            problems.add(new OptionProblem(option, "expected " + form + ", got an empty value"));
+            return items;
+        }
+        boolean empty = false;
         for (String item : text.split(",", -1)) {
             if (item.isBlank()) {
-                throw CliException.config(option + ": empty item in '" + text + "'");
+                empty = true;
+            } else {
+                items.add(item.strip());
             }
-            items.add(item.strip());
+        }
+        if (empty) {
+            problems.add(new OptionProblem(option, "empty item in '" + text + "'"));
         }
         return items;
     }
 
-    private static String name(String option, String name) {
-        if (!NAME.matcher(name).matches()) {
-            throw CliException.config(option + ": '" + name
-                    + "' is not a valid parameter name (letters, digits and _, not starting with a digit)");
+    private static boolean validName(String option, String name, List<OptionProblem> problems) {
+        if (NAME.matcher(name).matches()) {
+            return true;
         }
-        return name;
+        problems.add(new OptionProblem(
+                option,
+                "'" + name + "' is not a valid parameter name (letters, digits and _, not starting with a digit)"));
+        return false;
     }
 
-    private static double bound(String text, String side, String name) {
-        double v = number("--bounds", text, "the " + side + " bound of '" + name + "'");
-        if (Double.isNaN(v)) {
-            throw CliException.config("--bounds: the " + side + " bound of '" + name + "' is NaN");
+    /** One side of a bound: empty is {@code none}; null when it is not a number or NaN. */
+    private static Double bound(String text, String side, String name, double none, List<OptionProblem> problems) {
+        if (text.isEmpty()) {
+            return none;
+        }
+        Double v = number("--bounds", text, "the " + side + " bound of '" + name + "'", problems);
+        if (v != null && Double.isNaN(v)) {
+            problems.add(new OptionProblem("--bounds", "the " + side + " bound of '" + name + "' is NaN"));
+            return null;
         }
         return v;
     }
 
-    private static double number(String option, String text, String what) {
+    private static Double number(String option, String text, String what, List<OptionProblem> problems) {
         try {
             return DecimalParser.parse(text);
         } catch (NumberFormatException e) {
-            throw CliException.config(option + ": cannot parse '" + text + "' as " + what);
+            problems.add(new OptionProblem(option, "cannot parse '" + text + "' as " + what));
+            return null;
         }
     }
 }

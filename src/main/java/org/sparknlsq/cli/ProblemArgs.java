@@ -1,5 +1,6 @@
 package org.sparknlsq.cli;
 
+import java.util.List;
 import org.sparknlsq.fit.FitRequest;
 import picocli.CommandLine.Option;
 
@@ -67,21 +68,22 @@ final class ProblemArgs {
                     + "stop (default) or drop and count them.")
     String badRecords;
 
-    void apply(FitRequest.Builder b) {
+    /** Sets the problem on {@code b}; the values that do not parse are left out and added to {@code problems}. */
+    void apply(FitRequest.Builder b, List<OptionProblem> problems) {
         b.model(model)
-                .xColumns(ParameterArgs.columns("--x", x))
+                .xColumns(ParameterArgs.columns("--x", x, problems))
                 .yColumn(y)
                 .sigmaColumn(sigma)
                 .badRecords(badRecords);
-        ParameterArgs.Starts starts = ParameterArgs.parseParams(params);
+        ParameterArgs.Starts starts = ParameterArgs.parseParams(params, problems);
         for (int i = 0; i < starts.names().size(); i++) {
             b.initialValue(starts.names().get(i), starts.values()[i]);
         }
         if (bounds != null) {
-            ParameterArgs.parseBounds(bounds).forEach((name, lohi) -> b.bounds(name, lohi[0], lohi[1]));
+            ParameterArgs.parseBounds(bounds, problems).forEach((name, lohi) -> b.bounds(name, lohi[0], lohi[1]));
         }
         if (fix != null) {
-            b.fixedParameters(ParameterArgs.columns("--fix", fix));
+            b.fixedParameters(ParameterArgs.columns("--fix", fix, problems));
         }
     }
 }

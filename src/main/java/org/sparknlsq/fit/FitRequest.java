@@ -603,8 +603,31 @@ public record FitRequest(
             double[] hi = new double[names.size()];
             Arrays.fill(lo, Double.NEGATIVE_INFINITY);
             Arrays.fill(hi, Double.POSITIVE_INFINITY);
-            boolean ok = named(p, "lowerBounds", lower, names, lo) & named(p, "upperBounds", upper, names, hi);
-            for (int i = 0; ok && i < lo.length; i++) {
+            // each unknown name once, though it has two sides
+            Set<String> given = new LinkedHashSet<>(lower.keySet());
+            given.addAll(upper.keySet());
+            boolean ok = true;
+            for (String name : given) {
+                if (!names.contains(name)) {
+                    p.add(
+                            "lowerBounds",
+                            "'" + name + "' is not a parameter of the model (parameters: " + String.join(", ", names)
+                                    + ")");
+                    ok = false;
+                }
+            }
+            lower.forEach((name, v) -> {
+                if (names.contains(name)) {
+                    lo[names.indexOf(name)] = v;
+                }
+            });
+            upper.forEach((name, v) -> {
+                if (names.contains(name)) {
+                    hi[names.indexOf(name)] = v;
+                }
+            });
+            // every parameter's bounds are checked, so that one run reports them all
+            for (int i = 0; i < lo.length; i++) {
                 if (Double.isNaN(lo[i]) || Double.isNaN(hi[i])) {
                     p.add("lowerBounds", "the bounds of '" + names.get(i) + "' must not be NaN");
                     ok = false;
@@ -624,24 +647,6 @@ public record FitRequest(
                 }
             }
             return ok ? new double[][] {lo, hi} : null;
-        }
-
-        private static boolean named(
-                Problems p, String key, Map<String, Double> given, List<String> names, double[] out) {
-            boolean ok = true;
-            for (Map.Entry<String, Double> e : given.entrySet()) {
-                int i = names.indexOf(e.getKey());
-                if (i < 0) {
-                    p.add(
-                            key,
-                            "'" + e.getKey() + "' is not a parameter of the model (parameters: "
-                                    + String.join(", ", names) + ")");
-                    ok = false;
-                } else {
-                    out[i] = e.getValue();
-                }
-            }
-            return ok;
         }
 
         private boolean[] fixedMask(Problems p, List<String> names) {

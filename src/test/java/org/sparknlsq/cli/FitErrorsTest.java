@@ -68,6 +68,19 @@ class FitErrorsTest {
                 c("good.csv", "--bounds q=0:1", 2, "--bounds: 'q' is not a parameter of the model (parameters: a, b)"),
                 c("good.csv", "--bounds b=5", 2, "--bounds: expected NAME=LOWER:UPPER, got 'b=5'"),
                 c("good.csv", "--bounds b=x:1", 2, "--bounds: cannot parse 'x' as the lower bound of 'b'"),
+                c(
+                        "good.csv",
+                        "--bounds a=5:1,b=x:1,q=0:1,b=0:1 --max-iterations 0",
+                        2,
+                        "--bounds: cannot parse 'x' as the lower bound of 'b'; --bounds: parameter 'b' is given twice;"
+                                + " --bounds: 'q' is not a parameter of the model (parameters: a, b); --bounds: the"
+                                + " lower bound of 'a' (5) must be below its upper bound (1); --max-iterations: must"
+                                + " be >= 1, got 0"),
+                c(
+                        "good.csv",
+                        "--params a=1,b=x --bounds a=3:2",
+                        2,
+                        "error: --params: cannot parse 'x' as the start value of 'b'; --bounds: the lower bound"),
                 c("good.csv", "--params a=1,a=2", 2, "--params: parameter 'a' is given twice"),
                 c("good.csv", "--params a=1,b=abc", 2, "--params: cannot parse 'abc' as the start value of 'b'"),
                 c("good.csv", "--params a=1,b", 2, "--params: expected NAME=VALUE, got 'b'"),
@@ -170,6 +183,47 @@ class FitErrorsTest {
         for (String f : fragments) {
             assertTrue(line.contains(f), () -> "expected \"" + f + "\" in: " + line);
         }
+    }
+
+    @Test
+    void everyBadValueOfAConfigIsReportedAtOnceAtItsLine() throws IOException {
+        Path config = Cli.write(
+                dir,
+                "fit.yaml",
+                String.join(
+                        "\n",
+                        "data: " + dir.resolve("good.csv"),
+                        "x: x",
+                        "y: y",
+                        "model: a*x+b+c",
+                        "params: {a: 1, b: 0, c: 0}",
+                        "bounds:",
+                        "  a: [10, 0]",
+                        "  b: 3",
+                        "  c: [.nan, 2]",
+                        "  d: [0, 1]",
+                        "max-iterations: -3",
+                        ""));
+        Cli.Run r = Cli.run("fit", "--config", config.toString(), "--set", "xtol=-1");
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.errLines().size(), r.err());
+        String f = config.toString();
+        assertEquals(
+                Main.ERROR_PREFIX
+                        + f + ": line 7: bounds: the lower bound of 'a' (10) must be below its upper bound (0); "
+                        + f + ": line 8: bounds: expected NAME=LOWER:UPPER, got 'b=3'; "
+                        + f + ": line 9: bounds: the lower bound of 'c' is NaN; "
+                        + f + ": line 10: bounds: 'd' is not a parameter of the model (parameters: a, b, c); "
+                        + f + ": line 11: max-iterations: must be >= 1, got -3; "
+                        + "--set: xtol: must be a finite number >= 0, got -1.0",
+                r.errLines().get(0));
+        // an option on the command line wins over the file, and its problem names the option
+        Cli.Run cl = Cli.run("fit", "--config", config.toString(), "--bounds", "a=0:1,b=0:1,c=0:1,d=1:0");
+        assertEquals(
+                Main.ERROR_PREFIX
+                        + f + ": line 11: max-iterations: must be >= 1, got -3; "
+                        + "--bounds: 'd' is not a parameter of the model (parameters: a, b, c)",
+                cl.errLines().get(0));
     }
 
     @Test
