@@ -89,28 +89,48 @@ public final class Location {
         org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(uri);
         FileSystem fs = target.getFileSystem(conf);
         if (objectStore(uri.getScheme())) {
-            try (FSDataOutputStream out = fs.create(target, true)) {
-                body.writeTo(out);
-            }
+            writeAndClose(fs.create(target, true), body, false);
             return;
         }
         org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(
                 target.getParent(),
                 "." + target.getName() + ".tmp-"
                         + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        boolean renamed = false;
         try {
-            try (FSDataOutputStream out = fs.create(tmp, false)) {
-                body.writeTo(out);
+            writeAndClose(fs.create(tmp, false), body, true);
+            FileContext.getFileContext(fs.getUri(), conf).rename(tmp, target, Options.Rename.OVERWRITE);
+        } catch (IOException | RuntimeException e) {
+            try {
+                fs.delete(tmp, false);
+            } catch (IOException alsoDown) {
+                e.addSuppressed(alsoDown);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Writes the body and closes the stream; a failure is thrown with its own cause. (An HDFS
+     * stream's close() throws the very exception the write met, and try-with-resources then fails
+     * with "Self-suppression not permitted", which hides the reason.)
+     */
+    private static void writeAndClose(FSDataOutputStream out, AtomicFile.Body body, boolean sync) throws IOException {
+        try {
+            body.writeTo(out);
+            if (sync) {
                 out.hsync();
             }
-            FileContext.getFileContext(fs.getUri(), conf).rename(tmp, target, Options.Rename.OVERWRITE);
-            renamed = true;
-        } finally {
-            if (!renamed) {
-                fs.delete(tmp, false);
+        } catch (IOException | RuntimeException e) {
+            try {
+                out.close();
+            } catch (IOException closing) {
+                if (closing != e) {
+                    e.addSuppressed(closing);
+                }
             }
+            throw e;
         }
+        out.close();
     }
 
     private static boolean objectStore(String scheme) {
