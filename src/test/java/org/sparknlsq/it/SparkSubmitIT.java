@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +56,16 @@ class SparkSubmitIT {
                 .filter(e ->
                         !e.contains("junit") && !e.contains("jqwik") && !e.contains("jmh") && !e.contains("opentest4j"))
                 .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    /** jHDF takes its version from its package's manifest entry, which shading would drop. */
+    @Test
+    void jhdfInTheAppJarKnowsItsVersion() throws Exception {
+        try (URLClassLoader jar = new URLClassLoader(new URL[] {appJar().toUri().toURL()}, null)) {
+            Object version =
+                    jar.loadClass("io.jhdf.JhdfInfo").getField("VERSION").get(null);
+            assertEquals(System.getProperty("sparknlsq.it.jhdf.version"), version);
+        }
     }
 
     @Test
