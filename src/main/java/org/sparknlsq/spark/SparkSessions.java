@@ -3,6 +3,10 @@ package org.sparknlsq.spark;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
 
@@ -92,6 +96,31 @@ public final class SparkSessions {
                 + MASTER_CONNECT_TIMEOUT_MS / 1000 + " s connect timeout)");
     }
 
+    /**
+     * How long a standalone master whose port answers may take to register the application. Spark
+     * itself tries 3 times for 20 s each and then fails with a message that names no master.
+     */
+    public static final int MASTER_REGISTER_TIMEOUT_S = 30;
+
+    /**
+     * Starts the session on a standalone master, giving up after {@link #MASTER_REGISTER_TIMEOUT_S}
+     * (the half-started context is left to its daemon thread: the caller is about to fail).
+     */
+    private static SparkSession registered(SparkSession.Builder b, String master) throws TimeoutException {
+        FutureTask<SparkSession> start = new FutureTask<>(b::getOrCreate);
+        Thread t = new Thread(start, "spark-nlsq-session-start");
+        t.setDaemon(true);
+        t.start();
+        try {
+            return start.get(MASTER_REGISTER_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting Spark on " + master, e);
+        }
+    }
+
     /** @param master the master URL, or null for spark-submit's (else {@link #DEFAULT_MASTER}) */
     public static SparkSession getOrCreate(String master) {
         SparkSession.Builder b = SparkSession.builder().appName("spark-nlsq");
@@ -114,7 +143,11 @@ public final class SparkSessions {
         }
         SparkSession session;
         try {
-            session = b.getOrCreate();
+            session = existing || !chosen.startsWith("spark://") ? b.getOrCreate() : registered(b, chosen);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the Spark master " + chosen + " accepts connections but did not register"
+                    + " the application within " + MASTER_REGISTER_TIMEOUT_S + " s (is it a Spark standalone master,"
+                    + " of Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + "?)");
         } catch (RuntimeException e) {
             throw new IllegalStateException(
                     "Spark could not start with master " + chosen + ": " + SparkInput.firstLine(e), e);

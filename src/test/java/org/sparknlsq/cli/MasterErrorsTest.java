@@ -90,6 +90,57 @@ class MasterErrorsTest {
         }
     }
 
+    /** A port that answers but speaks no Spark: one line within the documented limit, not Spark's minute. */
+    @Test
+    void aPortThatIsNoSparkMasterIsGivenUpAfterTheRegistrationLimit() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread accept = new Thread(() -> {
+                List<java.net.Socket> held = new ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    held.forEach(s -> {
+                        try {
+                            s.close();
+                        } catch (java.io.IOException ignored) {
+                            // closing anyway
+                        }
+                    });
+                }
+            });
+            accept.setDaemon(true);
+            accept.start();
+            String master = "spark://127.0.0.1:" + silent.getLocalPort();
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(
+                    Arrays.asList(System.getProperty("sparknlsq.test.opens", "").split(" ")));
+            cmd.removeIf(String::isBlank);
+            cmd.add("-Dlog4j2.configurationFile="
+                    + Path.of("conf/log4j2.properties").toAbsolutePath());
+            cmd.add("-Dsparknlsq.log.file=" + Path.of(System.getProperty("java.io.tmpdir"), "master-test.log"));
+            cmd.add("-Dspark.ui.enabled=false");
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.sparknlsq.cli.Main"));
+            cmd.addAll(List.of(Cli.fitArgs(Path.of("conf/examples/decay.csv"), "a*exp(-b*x)+c", "a=1,b=1,c=0")));
+            cmd.addAll(List.of("--master", master));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+            Process p = pb.start();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(ExitCode.CONFIG_ERROR.code(), p.exitValue(), err);
+            List<String> lines = err.lines().filter(l -> !l.isBlank()).toList();
+            assertEquals(
+                    List.of("spark-nlsq: error: the Spark master " + master + " accepts connections but did not"
+                            + " register the application within " + SparkSessions.MASTER_REGISTER_TIMEOUT_S
+                            + " s (is it a Spark standalone master, of Spark "
+                            + org.apache.spark.package$.MODULE$.SPARK_VERSION() + "?)"),
+                    lines);
+        }
+    }
+
     @Test
     void aDriverHeapTooSmallForSparkIsOneLine() throws Exception {
         List<String> cmd = new ArrayList<>();
@@ -100,6 +151,8 @@ class MasterErrorsTest {
         cmd.add("-Dlog4j2.configurationFile="
                 + Path.of("conf/log4j2.properties").toAbsolutePath());
         cmd.add("-Dsparknlsq.log.file=" + Path.of(System.getProperty("java.io.tmpdir"), "heap-test.log"));
+        // another Spark on this machine would make it say which UI port it took instead
+        cmd.add("-Dspark.ui.enabled=false");
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.sparknlsq.cli.Main"));
         cmd.addAll(List.of(Cli.fitArgs(Path.of("conf/examples/decay.csv"), "a*exp(-b*x)+c", "a=1,b=1,c=0")));
         cmd.addAll(List.of("--master", "local[1]"));
