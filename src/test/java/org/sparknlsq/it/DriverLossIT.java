@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sparknlsq.checkpoint.CheckpointManager;
+import org.sparknlsq.testing.DecayCommands;
 
 /**
  * Driver loss: the CLI fit runs in a child JVM with a checkpoint after every iteration, is
@@ -60,47 +61,14 @@ class DriverLossIT {
                 0,
                 run(
                         "generate",
-                        "generate",
-                        "--model",
-                        "a*exp(-b*x)+c",
-                        "--params",
-                        "a=3,b=1.3,c=0.5",
-                        "--x-range",
-                        "0:5",
-                        "--n",
-                        "6000000",
-                        "--noise",
-                        "0.02",
-                        "--partitions",
-                        "4",
-                        "--seed",
-                        "7",
-                        "--out",
-                        data.toString()));
+                        DecayCommands.generate(6_000_000, 4, data.toString()).toArray(String[]::new)));
         return data;
     }
 
     /** {@code fit} of the generated data from (1, 1, 0) with {@code strategy} on local[2]. */
     private static String[] fitArgs(Path data, String strategy) {
-        return new String[] {
-            "fit",
-            "--data",
-            data.toString(),
-            "--x",
-            "x",
-            "--y",
-            "y",
-            "--sigma",
-            "sigma",
-            "--model",
-            "a*exp(-b*x)+c",
-            "--params",
-            "a=1,b=1,c=0",
-            "--strategy",
-            strategy,
-            "--master",
-            "local[2]"
-        };
+        return DecayCommands.fit(data.toString(), "--strategy", strategy, "--master", "local[2]")
+                .toArray(String[]::new);
     }
 
     private static int newestSequence(Path ckpt) throws IOException {

@@ -32,6 +32,7 @@ import org.sparknlsq.problem.FitProblem;
 import org.sparknlsq.spark.SparkFitResult;
 import org.sparknlsq.spark.SparkFitter;
 import org.sparknlsq.strategy.Strategy;
+import org.sparknlsq.testing.DecayCommands;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -91,7 +92,7 @@ class ExecutorLossIT {
         }
         for (long pid : PIDS) {
             ProcessHandle.of(pid).ifPresent(p -> {
-                signal(pid, "CONT");
+                DecayCommands.signal(pid, "CONT");
                 p.destroyForcibly();
             });
         }
@@ -132,16 +133,6 @@ class ExecutorLossIT {
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-        }
-    }
-
-    private static void signal(long pid, String sig) {
-        try {
-            new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor(10, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -214,7 +205,7 @@ class ExecutorLossIT {
         try {
             SparkFitResult r = disturbedFit(pid -> {
                 stopped.add(pid);
-                signal(pid, "STOP");
+                DecayCommands.signal(pid, "STOP");
             });
             assertTrue(r.fit().success(), r.fit().message());
             assertArrayEquals(undisturbed.fit().parameters(), r.fit().parameters(), "bit-identical");
@@ -223,7 +214,7 @@ class ExecutorLossIT {
                     r.infrastructure().toString());
         } finally {
             for (long pid : stopped) {
-                signal(pid, "CONT");
+                DecayCommands.signal(pid, "CONT");
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
         }

@@ -8,11 +8,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparknlsq.cli.Main;
+import org.sparknlsq.testing.DecayCommands;
 
 /**
  * The storage tests' common round trip through the real command line: {@code generate} a decay
@@ -39,38 +39,8 @@ final class RemoteRoundTrip {
      */
     static JsonNode generateAndFit(String data, String result, int points, int files, String... fitOptions)
             throws Exception {
-        run(
-                "generate",
-                "--model",
-                "a*exp(-b*x)+c",
-                "--params",
-                "a=3,b=1.3,c=0.5",
-                "--x-range",
-                "0:5",
-                "--n",
-                Integer.toString(points),
-                "--noise",
-                "0.02",
-                "--partitions",
-                Integer.toString(files),
-                "--out",
-                data);
-        List<String> fit = new ArrayList<>(List.of(
-                "fit",
-                "--data",
-                data,
-                "--x",
-                "x",
-                "--y",
-                "y",
-                "--sigma",
-                "sigma",
-                "--model",
-                "a*exp(-b*x)+c",
-                "--params",
-                "a=1,b=1,c=0",
-                "--output",
-                result));
+        run(DecayCommands.generate(points, files, data).toArray(String[]::new));
+        List<String> fit = DecayCommands.fit(data, "--output", result);
         fit.addAll(List.of(fitOptions));
         run(fit.toArray(new String[0]));
         return new ObjectMapper().readTree(read(result));
