@@ -7,11 +7,15 @@
 #   jobs/submit.sh yarn       fit ...                         # HADOOP_CONF_DIR set; YARN_QUEUE
 #   jobs/submit.sh k8s        fit ...                         # K8S_API, K8S_IMAGE, K8S_NAMESPACE
 #
+#   jobs/submit.sh --dry-run standalone fit ...               # print the exact command only
+#
 # Everything after the mode goes to spark-nlsq (fit, generate, checkpoints). Environment:
-#   SPARK_SUBMIT      the spark-submit command (default: spark-submit on PATH)
+#   SPARK_SUBMIT      the spark-submit command (default: $SPARK_HOME/bin/spark-submit when
+#                     SPARK_HOME is set, else spark-submit on PATH)
 #   APP_JAR           the application jar (default: target/spark-nlsq-*-app.jar, else the image's)
 #   PROPERTIES        Spark settings file (default: conf/spark-defaults.conf next to this script)
-#   EXECUTORS, EXECUTOR_CORES, EXECUTOR_MEMORY, DRIVER_MEMORY   sizes (defaults 2, 2, 4g, 4g)
+#   EXECUTORS, EXECUTOR_CORES, EXECUTOR_MEMORY, DRIVER_MEMORY   sizes (defaults 2, 1, 1g, 1g:
+#                     they fit a small cluster; a larger one wants larger values, see the README)
 #   S3_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY       s3a:// access, passed as
 #                     spark.hadoop.fs.s3a.* (path-style access when an endpoint is given)
 #   EXTRA_CONF        more "--conf k=v" words, e.g. for HDFS: "--conf spark.hadoop.dfs.replication=2"
@@ -20,9 +24,26 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
+dry_run="${DRY_RUN:-0}"
+if [[ "${1:-}" == "--dry-run" ]]; then
+    dry_run=1
+    shift
+fi
 mode="${1:-}"
 if [[ $# -gt 0 ]]; then shift; fi
-submit="${SPARK_SUBMIT:-spark-submit}"
+if [[ -n "${SPARK_SUBMIT:-}" ]]; then
+    submit="$SPARK_SUBMIT"
+elif [[ -n "${SPARK_HOME:-}" ]]; then
+    submit="$SPARK_HOME/bin/spark-submit"
+else
+    submit="spark-submit"
+fi
+if [[ "$dry_run" != 1 ]] && ! command -v "$submit" >/dev/null 2>&1; then
+    echo "submit.sh: error: no spark-submit ($submit): set SPARK_HOME to a Spark $(
+        sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' "$root/pom.xml" 2>/dev/null | head -1
+    ) distribution, or SPARK_SUBMIT to the command" >&2
+    exit 2
+fi
 jar="${APP_JAR:-}"
 if [[ -z "$jar" ]]; then
     jar="$(ls "$root"/target/spark-nlsq-*-app.jar 2>/dev/null | head -1 || true)"
@@ -31,7 +52,7 @@ fi
 props="${PROPERTIES:-$root/conf/spark-defaults.conf}"
 
 args=(--class org.sparknlsq.cli.Main --properties-file "$props"
-      --driver-memory "${DRIVER_MEMORY:-4g}")
+      --driver-memory "${DRIVER_MEMORY:-1g}")
 case "$mode" in
     local)
         args+=(--master "local[*]")
@@ -39,14 +60,14 @@ case "$mode" in
     standalone)
         : "${SPARK_MASTER_URL:?set SPARK_MASTER_URL, e.g. spark://master:7077}"
         args+=(--master "$SPARK_MASTER_URL" --deploy-mode client
-               --total-executor-cores "$(( ${EXECUTORS:-2} * ${EXECUTOR_CORES:-2} ))"
-               --executor-cores "${EXECUTOR_CORES:-2}" --executor-memory "${EXECUTOR_MEMORY:-4g}")
+               --total-executor-cores "$(( ${EXECUTORS:-2} * ${EXECUTOR_CORES:-1} ))"
+               --executor-cores "${EXECUTOR_CORES:-1}" --executor-memory "${EXECUTOR_MEMORY:-1g}")
         ;;
     yarn)
         : "${HADOOP_CONF_DIR:?set HADOOP_CONF_DIR to the Hadoop configuration of the cluster}"
         args+=(--master yarn --deploy-mode cluster --queue "${YARN_QUEUE:-default}"
-               --num-executors "${EXECUTORS:-2}" --executor-cores "${EXECUTOR_CORES:-2}"
-               --executor-memory "${EXECUTOR_MEMORY:-4g}")
+               --num-executors "${EXECUTORS:-2}" --executor-cores "${EXECUTOR_CORES:-1}"
+               --executor-memory "${EXECUTOR_MEMORY:-1g}")
         ;;
     k8s)
         : "${K8S_API:?set K8S_API, e.g. https://kubernetes.default.svc:443}"
@@ -56,12 +77,12 @@ case "$mode" in
                --conf "spark.kubernetes.namespace=${K8S_NAMESPACE:-default}"
                --conf "spark.kubernetes.authenticate.driver.serviceAccountName=${K8S_SERVICE_ACCOUNT:-spark}"
                --conf "spark.executor.instances=${EXECUTORS:-2}"
-               --executor-cores "${EXECUTOR_CORES:-2}" --executor-memory "${EXECUTOR_MEMORY:-4g}")
+               --executor-cores "${EXECUTOR_CORES:-1}" --executor-memory "${EXECUTOR_MEMORY:-1g}")
         # in cluster mode the jar is read inside the image
         jar="local:///opt/spark-nlsq/spark-nlsq-app.jar"
         ;;
     *)
-        echo "usage: jobs/submit.sh local|standalone|yarn|k8s fit|generate|checkpoints ARGS..." >&2
+        echo "usage: jobs/submit.sh [--dry-run] local|standalone|yarn|k8s fit|generate|checkpoints ARGS..." >&2
         exit 2
         ;;
 esac
@@ -77,7 +98,7 @@ if [[ -n "${EXTRA_CONF:-}" ]]; then
     # shellcheck disable=SC2206
     args+=($EXTRA_CONF)
 fi
-if [[ "${DRY_RUN:-0}" == 1 ]]; then
+if [[ "$dry_run" == 1 ]]; then
     printf '%q ' "$submit" "${args[@]}" "$jar" "$@"
     echo
     exit 0

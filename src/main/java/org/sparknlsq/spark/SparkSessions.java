@@ -3,11 +3,16 @@ package org.sparknlsq.spark;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -121,6 +126,43 @@ public final class SparkSessions {
         }
     }
 
+    private static boolean remote(String master) {
+        return master.startsWith("spark://") || master.equals("yarn") || master.startsWith("k8s://");
+    }
+
+    /**
+     * The jar whose classes a cluster's executors need when this JVM starts Spark itself (not
+     * spark-submit, which ships its own): the {@code spark-nlsq-*-app.jar} beside this class's
+     * jar or classes directory ({@code target/} for the launcher), else this class's own jar.
+     */
+    static String applicationJar(String master) {
+        Path here;
+        try {
+            here = Path.of(SparkSessions.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            throw new IllegalStateException("cannot find the application's classes to ship to " + master, e);
+        }
+        Path dir = here.toAbsolutePath().getParent();
+        try (Stream<Path> files = Files.list(dir)) {
+            Optional<Path> app = files.filter(f -> f.getFileName().toString().matches("spark-nlsq-.*-app\\.jar"))
+                    .max(Comparator.comparing(f -> f.toFile().lastModified()));
+            if (app.isPresent()) {
+                return app.get().toString();
+            }
+        } catch (IOException e) {
+            // no listing: fall through to this class's own jar
+        }
+        if (Files.isRegularFile(here)) {
+            return here.toString();
+        }
+        throw new IllegalStateException("the executors on " + master + " need the application jar, and there is no"
+                + " spark-nlsq-*-app.jar in " + dir + " (build it: mvn -B package -DskipTests)");
+    }
+
     /** @param master the master URL, or null for spark-submit's (else {@link #DEFAULT_MASTER}) */
     public static SparkSession getOrCreate(String master) {
         SparkSession.Builder b = SparkSession.builder().appName("spark-nlsq");
@@ -129,7 +171,17 @@ public final class SparkSessions {
         boolean existing = SparkSession.getActiveSession().isDefined()
                 || SparkSession.getDefaultSession().isDefined();
         if (!existing) {
+            if (submitted != null && master != null && !master.strip().equals(submitted)) {
+                throw new IllegalArgumentException(master + " would override spark-submit's master " + submitted
+                        + "; under spark-submit, leave --master out (or give spark-submit's --master the same)");
+            }
             checkMaster(chosen);
+            if (submitted == null
+                    && remote(chosen)
+                    && System.getProperty("spark.jars") == null
+                    && System.getProperty("spark.executor.extraClassPath") == null) {
+                b.config("spark.jars", applicationJar(chosen));
+            }
         }
         b.master(chosen);
         if (chosen.startsWith("local") && System.getProperty("spark.driver.host") == null) {
@@ -155,6 +207,86 @@ public final class SparkSessions {
         if (session.sparkContext().isStopped()) {
             throw new IllegalStateException("the Spark master " + chosen + " did not accept the application");
         }
+        if (!existing && remote(chosen)) {
+            awaitExecutors(session, executorWaitSeconds(session));
+        }
         return session;
+    }
+
+    /** The Spark setting that bounds {@link #awaitExecutors}'s wait at start-up (a duration, default 120s). */
+    public static final String EXECUTOR_WAIT = "spark.nlsq.executorWait";
+
+    private static long executorWaitSeconds(SparkSession session) {
+        return session.sparkContext().getConf().getTimeAsSeconds(EXECUTOR_WAIT, "120s");
+    }
+
+    /**
+     * Waits until the cluster has granted at least one executor. A cluster too small for the
+     * request would otherwise leave every job waiting for ever ("Initial job has not accepted any
+     * resources"); this fails after {@code seconds} instead, naming what was asked and, for a
+     * standalone master, what its Workers have free (from the master's web UI, {@code
+     * spark.master.ui.port}, default 8080).
+     *
+     * @throws IllegalStateException with one line that says both
+     */
+    public static void awaitExecutors(SparkSession session, long seconds) {
+        org.apache.spark.SparkContext sc = session.sparkContext();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        // the driver's own block manager is one entry of the status
+        while (sc.getExecutorMemoryStatus().size() < 2) {
+            if (System.nanoTime() > deadline) {
+                String asked = asked(sc.getConf());
+                sc.stop();
+                throw new IllegalStateException("no executor was granted within " + seconds + " s by " + sc.master()
+                        + ": asked for " + asked + "; " + offered(sc.master(), sc.getConf()) + " (" + EXECUTOR_WAIT
+                        + " sets the wait)");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for executors", e);
+            }
+        }
+    }
+
+    private static String asked(org.apache.spark.SparkConf c) {
+        String cores = c.contains("spark.executor.cores") ? c.get("spark.executor.cores") : "all of a Worker's";
+        String memory = c.get("spark.executor.memory", "1g");
+        String max = c.contains("spark.cores.max") ? ", " + c.get("spark.cores.max") + " cores in all" : "";
+        return "executors of " + cores + " core(s) and " + memory + " (spark.executor.cores, spark.executor.memory)"
+                + max;
+    }
+
+    /** What a standalone master's Workers have free, from its web UI's JSON; else why not known. */
+    private static String offered(String master, org.apache.spark.SparkConf c) {
+        if (!master.startsWith("spark://")) {
+            return "the cluster manager's own UI shows what it offers";
+        }
+        String host = master.substring("spark://".length()).split(",")[0];
+        host = host.substring(0, host.lastIndexOf(':'));
+        String ui = "http://" + host + ":" + c.get("spark.master.ui.port", "8080") + "/json/";
+        try {
+            java.net.URLConnection conn = java.net.URI.create(ui).toURL().openConnection();
+            conn.setConnectTimeout(2000);
+            conn.setReadTimeout(2000);
+            com.fasterxml.jackson.databind.JsonNode state;
+            try (java.io.InputStream in = conn.getInputStream()) {
+                state = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+            }
+            StringBuilder b = new StringBuilder();
+            for (com.fasterxml.jackson.databind.JsonNode w : state.path("workers")) {
+                if (w.path("state").asText().equals("ALIVE")) {
+                    b.append(b.isEmpty() ? "" : ", ")
+                            .append(w.path("coresfree").asInt())
+                            .append(" core(s) and ")
+                            .append(w.path("memoryfree").asLong())
+                            .append(" MB");
+                }
+            }
+            return b.isEmpty() ? "the master has no live Worker" : "its live Workers have free: " + b;
+        } catch (IOException | RuntimeException e) {
+            return "what the Workers have free is on the master's web UI (" + ui + " did not answer)";
+        }
     }
 }

@@ -70,8 +70,24 @@ class DeploymentFilesTest {
         assertTrue(local.contains("--master local\\[\\*\\] /app.jar fit --config conf/examples/decay.yaml"), local);
         String standalone = dryRun("standalone", Map.of("SPARK_MASTER_URL", "spark://m:7077", "EXECUTORS", "3"));
         assertTrue(
-                standalone.contains("--master spark://m:7077 --deploy-mode client --total-executor-cores 6"),
+                standalone.contains("--master spark://m:7077 --deploy-mode client --total-executor-cores 3"
+                        + " --executor-cores 1 --executor-memory 1g"),
                 standalone);
+        assertTrue(standalone.contains("--driver-memory 1g"), "defaults that fit a small cluster: " + standalone);
+        // SPARK_HOME's spark-submit, and --dry-run as a flag
+        Run home = run(
+                Map.of("SPARK_HOME", "/opt/spark", "APP_JAR", "/app.jar"),
+                "bash",
+                "jobs/submit.sh",
+                "--dry-run",
+                "local",
+                "fit");
+        assertEquals(0, home.code(), home.out());
+        assertTrue(home.out().startsWith("/opt/spark/bin/spark-submit --class org.sparknlsq.cli.Main"), home.out());
+        Run none = run(Map.of("SPARK_HOME", "/nonexistent"), "bash", "jobs/submit.sh", "local", "fit");
+        assertEquals(2, none.code(), none.out());
+        assertTrue(
+                none.out().startsWith("submit.sh: error: no spark-submit (/nonexistent/bin/spark-submit)"), none.out());
         String yarn = dryRun("yarn", Map.of("HADOOP_CONF_DIR", "/etc/hadoop", "YARN_QUEUE", "fits"));
         assertTrue(yarn.contains("--master yarn --deploy-mode cluster --queue fits"), yarn);
         String k8s = dryRun("k8s", Map.of("K8S_API", "https://k:443", "K8S_IMAGE", "spark-nlsq:0.1"));

@@ -64,30 +64,54 @@ class MasterErrorsTest {
         }
     }
 
+    /** What a child JVM's fit of decay.csv on {@code master} said on stderr, and its exit code. */
+    private record Said(int code, List<String> lines) {}
+
+    /** {@code fit} of conf/examples/decay.csv with {@code --master master}, in a child JVM with {@code jvmFlags}. */
+    private static Said fitOn(String master, String... jvmFlags) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(Arrays.asList(System.getProperty("sparknlsq.test.opens", "").split(" ")));
+        cmd.removeIf(String::isBlank);
+        cmd.add("-Dlog4j2.configurationFile="
+                + Path.of("conf/log4j2.properties").toAbsolutePath());
+        cmd.add("-Dsparknlsq.log.file=" + Path.of(System.getProperty("java.io.tmpdir"), "master-test.log"));
+        // another Spark on this machine would make it say which UI port it took instead
+        cmd.add("-Dspark.ui.enabled=false");
+        cmd.addAll(List.of(jvmFlags));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.sparknlsq.cli.Main"));
+        cmd.addAll(List.of(Cli.fitArgs(Path.of("conf/examples/decay.csv"), "a*exp(-b*x)+c", "a=1,b=1,c=0")));
+        cmd.addAll(List.of("--master", master));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        Process p = pb.start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), master);
+        return new Said(p.exitValue(), err.lines().filter(l -> !l.isBlank()).toList());
+    }
+
     @Test
     void theCommandLineSaysSoInOneLineWithExit2() throws Exception {
         for (String master : List.of("garbage", "local[0]", "spark://127.0.0.1:1")) {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(
-                    Arrays.asList(System.getProperty("sparknlsq.test.opens", "").split(" ")));
-            cmd.removeIf(String::isBlank);
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.sparknlsq.cli.Main"));
-            cmd.addAll(List.of(Cli.fitArgs(Path.of("conf/examples/decay.csv"), "a*exp(-b*x)+c", "a=1,b=1,c=0")));
-            cmd.addAll(List.of("--master", master));
-            Process p = new ProcessBuilder(cmd)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), master);
-            assertEquals(ExitCode.CONFIG_ERROR.code(), p.exitValue(), err);
-            List<String> lines = err.lines().filter(l -> !l.isBlank()).toList();
-            assertEquals(1, lines.size(), err);
+            Said r = fitOn(master);
+            assertEquals(ExitCode.CONFIG_ERROR.code(), r.code(), r.toString());
+            assertEquals(1, r.lines().size(), r.toString());
             assertTrue(
-                    lines.get(0).startsWith("spark-nlsq: error: --master: ")
-                            && lines.get(0).contains(master),
-                    err);
+                    r.lines().get(0).startsWith("spark-nlsq: error: --master: ")
+                            && r.lines().get(0).contains(master),
+                    r.toString());
         }
+    }
+
+    /** Under spark-submit (which sets spark.master), --master may not quietly override its choice. */
+    @Test
+    void aMasterOtherThanSparkSubmitsIsRefused() throws Exception {
+        Said r = fitOn("local[2]", "-Dspark.master=local[1]");
+        assertEquals(ExitCode.CONFIG_ERROR.code(), r.code(), r.toString());
+        assertEquals(
+                List.of("spark-nlsq: error: --master: local[2] would override spark-submit's master local[1]; under"
+                        + " spark-submit, leave --master out (or give spark-submit's --master the same)"),
+                r.lines());
     }
 
     /** A port that answers but speaks no Spark: one line within the documented limit, not Spark's minute. */
@@ -113,58 +137,25 @@ class MasterErrorsTest {
             accept.setDaemon(true);
             accept.start();
             String master = "spark://127.0.0.1:" + silent.getLocalPort();
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(
-                    Arrays.asList(System.getProperty("sparknlsq.test.opens", "").split(" ")));
-            cmd.removeIf(String::isBlank);
-            cmd.add("-Dlog4j2.configurationFile="
-                    + Path.of("conf/log4j2.properties").toAbsolutePath());
-            cmd.add("-Dsparknlsq.log.file=" + Path.of(System.getProperty("java.io.tmpdir"), "master-test.log"));
-            cmd.add("-Dspark.ui.enabled=false");
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.sparknlsq.cli.Main"));
-            cmd.addAll(List.of(Cli.fitArgs(Path.of("conf/examples/decay.csv"), "a*exp(-b*x)+c", "a=1,b=1,c=0")));
-            cmd.addAll(List.of("--master", master));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-            Process p = pb.start();
-            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-            assertEquals(ExitCode.CONFIG_ERROR.code(), p.exitValue(), err);
-            List<String> lines = err.lines().filter(l -> !l.isBlank()).toList();
+            Said r = fitOn(master);
+            assertEquals(ExitCode.CONFIG_ERROR.code(), r.code(), r.toString());
             assertEquals(
                     List.of("spark-nlsq: error: the Spark master " + master + " accepts connections but did not"
                             + " register the application within " + SparkSessions.MASTER_REGISTER_TIMEOUT_S
                             + " s (is it a Spark standalone master, of Spark "
                             + org.apache.spark.package$.MODULE$.SPARK_VERSION() + "?)"),
-                    lines);
+                    r.lines());
         }
     }
 
     @Test
     void aDriverHeapTooSmallForSparkIsOneLine() throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx200m");
-        cmd.addAll(Arrays.asList(System.getProperty("sparknlsq.test.opens", "").split(" ")));
-        cmd.removeIf(String::isBlank);
-        cmd.add("-Dlog4j2.configurationFile="
-                + Path.of("conf/log4j2.properties").toAbsolutePath());
-        cmd.add("-Dsparknlsq.log.file=" + Path.of(System.getProperty("java.io.tmpdir"), "heap-test.log"));
-        // another Spark on this machine would make it say which UI port it took instead
-        cmd.add("-Dspark.ui.enabled=false");
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.sparknlsq.cli.Main"));
-        cmd.addAll(List.of(Cli.fitArgs(Path.of("conf/examples/decay.csv"), "a*exp(-b*x)+c", "a=1,b=1,c=0")));
-        cmd.addAll(List.of("--master", "local[1]"));
-        Process p = new ProcessBuilder(cmd)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(ExitCode.CONFIG_ERROR.code(), p.exitValue(), err);
-        List<String> lines = err.lines().filter(l -> !l.isBlank()).toList();
-        assertEquals(1, lines.size(), err);
-        assertTrue(lines.get(0).startsWith("spark-nlsq: error: Spark could not start with master local[1]: "), err);
-        assertTrue(lines.get(0).contains("memory"), err);
+        Said r = fitOn("local[1]", "-Xmx200m");
+        assertEquals(ExitCode.CONFIG_ERROR.code(), r.code(), r.toString());
+        assertEquals(1, r.lines().size(), r.toString());
+        assertTrue(
+                r.lines().get(0).startsWith("spark-nlsq: error: Spark could not start with master local[1]: "),
+                r.toString());
+        assertTrue(r.lines().get(0).contains("memory"), r.toString());
     }
 }
