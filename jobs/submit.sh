@@ -38,7 +38,8 @@ elif [[ -n "${SPARK_HOME:-}" ]]; then
 else
     submit="spark-submit"
 fi
-if [[ "$dry_run" != 1 ]] && ! command -v "$submit" >/dev/null 2>&1; then
+# SPARK_SUBMIT may be a command with arguments (java -cp ... SparkSubmit): its first word must run
+if [[ "$dry_run" != 1 ]] && ! command -v "${submit%% *}" >/dev/null 2>&1; then
     echo "submit.sh: error: no spark-submit ($submit): set SPARK_HOME to a Spark $(
         sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' "$root/pom.xml" 2>/dev/null | head -1
     ) distribution, or SPARK_SUBMIT to the command" >&2
