@@ -40,6 +40,24 @@ final class Destinations {
     }
 
     /**
+     * In cluster deploy mode ({@code spark.submit.deployMode=cluster}) the driver runs on a node
+     * of the cluster, in a directory of its own: a relative path would be read from, or written
+     * to, that node. Each of {@code named} ({option, value} pairs) must be absolute or a URI.
+     */
+    static void requireSharedInClusterMode(String[]... named) {
+        if (!"cluster".equals(System.getProperty("spark.submit.deployMode"))) {
+            return;
+        }
+        for (String[] o : named) {
+            if (o[1] != null && !o[1].contains("://") && !Path.of(o[1]).isAbsolute()) {
+                throw CliException.config(o[0] + ": '" + o[1] + "' is relative, and in cluster deploy mode the driver"
+                        + " runs on a cluster node; give an absolute path on a shared filesystem or a URI (hdfs://,"
+                        + " s3a://)");
+            }
+        }
+    }
+
+    /**
      * Fails before the fit, not after it, when a local result could not be written. A URI is
      * checked when it is written: asking a remote store first would cost a round trip and prove
      * little.

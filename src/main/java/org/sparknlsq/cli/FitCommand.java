@@ -95,6 +95,14 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print nothing on success.")
     boolean quiet;
 
+    /** Read by {@link Main} from the command line (see {@link StatusFile}); declared for picocli and help. */
+    @Option(
+            names = StatusFile.OPTION,
+            paramLabel = "PATH|URI",
+            description = "When the command ends, whatever the outcome, write {\"exit_code\": N} there (for"
+                    + " schedulers that cannot see the driver's exit code, as in cluster deploy mode).")
+    String statusFile;
+
     /** The SparkSession of a fit on Spark, stopped at the end if this command created it. */
     private SparkSessions.Owned session;
 
@@ -128,6 +136,11 @@ final class FitCommand implements Callable<Integer> {
         if (checkpointArgs.resume != null && !checkpointArgs.resume.equals("auto")) {
             inputs.add(checkpointArgs.resume);
         }
+        Destinations.requireSharedInClusterMode(
+                new String[] {"--data", problem.data},
+                new String[] {"--output", output},
+                new String[] {"--report", report},
+                new String[] {"--checkpoint-dir", checkpointArgs.dir});
         Destinations.refuseInputs(inputs, checkpointArgs.dir, output, report);
         Destinations.checkOutput(target);
         Destinations.checkReportDirectory(report);

@@ -117,18 +117,25 @@ public final class Main implements Callable<Integer> {
         cl.setErr(e);
         cl.setParameterExceptionHandler((ex, ignored) -> usageError(ex, e, debug));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> report(ex, e, debug));
+        String[] expanded = args;
+        int code;
         try {
-            return cl.execute(ConfigFile.expandSubcommand(cl, args));
+            expanded = ConfigFile.expandSubcommand(cl, args);
+            code = cl.execute(expanded);
         } catch (CliException config) {
             // A bad --config or --set is found before picocli parses anything.
-            return report(config, e, debug);
+            code = report(config, e, debug);
         } catch (Error fatal) {
             // OutOfMemoryError and friends bypass picocli's handlers, which only see Exceptions.
-            return report(fatal, e, debug);
-        } finally {
-            o.flush();
-            e.flush();
+            code = report(fatal, e, debug);
         }
+        String status = StatusFile.find(expanded);
+        if (status != null) {
+            StatusFile.write(status, code, e);
+        }
+        o.flush();
+        e.flush();
+        return code;
     }
 
     /** Without a subcommand there is nothing to do: a usage error. */

@@ -280,8 +280,20 @@ class FitErrorsTest {
     void noTemporaryFileIsLeftWhenTheOutputCannotBeWritten() throws IOException {
         Path target = dir.resolve("busy");
         Files.createDirectory(target);
-        Cli.Run r = Cli.run(
-                "fit",
+        Cli.Run r = Cli.run(Cli.fitArgs(dir.resolve("good.csv"), "a*x+b", "a=1,b=0", "--output", target.toString()));
+        assertEquals(2, r.code());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
+        }
+    }
+
+    /** Whatever ends the command, --status-file holds its exit code (a scheduler's only view in cluster mode). */
+    @Test
+    void theStatusFileHoldsTheExitCodeOfEveryOutcome() throws IOException {
+        Path status = dir.resolve("out").resolve("fit.status");
+        String[][] runs = {
+            {
+                "0",
                 "--data",
                 dir.resolve("good.csv").toString(),
                 "--x",
@@ -291,12 +303,58 @@ class FitErrorsTest {
                 "--model",
                 "a*x+b",
                 "--params",
-                "a=1,b=0",
-                "--output",
-                target.toString());
-        assertEquals(2, r.code());
-        try (Stream<Path> files = Files.list(dir)) {
-            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
+                "a=1,b=0"
+            },
+            {
+                "3",
+                "--data",
+                dir.resolve("good.csv").toString(),
+                "--x",
+                "x",
+                "--y",
+                "nope",
+                "--model",
+                "a*x+b",
+                "--params",
+                "a=1,b=0"
+            },
+            {"2", "--data", dir.resolve("good.csv").toString(), "--bogus"},
+        };
+        for (String[] r : runs) {
+            List<String> args = new ArrayList<>(List.of("fit", "--status-file", status.toString()));
+            args.addAll(List.of(r).subList(1, r.length));
+            Cli.Run run = Cli.run(args.toArray(new String[0]));
+            assertEquals(Integer.parseInt(r[0]), run.code(), run.err());
+            assertEquals("{\"exit_code\": " + r[0] + "}\n", Files.readString(status), String.join(" ", args));
+        }
+        // from a config file too
+        Path config = Cli.write(
+                dir,
+                "status.yaml",
+                "status-file: " + status + "\ndata: " + dir.resolve("missing.csv")
+                        + "\nx: x\ny: y\nmodel: a*x+b\nparams: {a: 1, b: 0}\n");
+        assertEquals(3, Cli.run("fit", "--config", config.toString()).code());
+        assertEquals("{\"exit_code\": 3}\n", Files.readString(status));
+    }
+
+    @Test
+    void inClusterDeployModeRelativePathsAreRefused() {
+        String saved = System.getProperty("spark.submit.deployMode");
+        System.setProperty("spark.submit.deployMode", "cluster");
+        try {
+            Cli.Run r = Cli.run(Cli.fitArgs(dir.resolve("good.csv"), "a*x+b", "a=1,b=0", "--output", "result.json"));
+            assertEquals(2, r.code(), r.err());
+            assertEquals(
+                    List.of(Main.ERROR_PREFIX + "--output: 'result.json' is relative, and in cluster deploy mode the"
+                            + " driver runs on a cluster node; give an absolute path on a shared filesystem or a URI"
+                            + " (hdfs://, s3a://)"),
+                    r.errLines());
+        } finally {
+            if (saved == null) {
+                System.clearProperty("spark.submit.deployMode");
+            } else {
+                System.setProperty("spark.submit.deployMode", saved);
+            }
         }
     }
 

@@ -36,6 +36,7 @@ class OptionParityTest {
             "--progress",
             "--job-id",
             "--quiet",
+            "--status-file",
             "--master");
 
     static final Map<String, String> SHORT = Map.of(

@@ -217,6 +217,57 @@ class StandaloneClusterIT {
         assertSameBits(r, "jobs/submit.sh standalone");
     }
 
+    /** {@code DEPLOY_MODE=cluster jobs/submit.sh standalone fit ...}: the driver on a Worker. */
+    private static Process submitInClusterMode(String name, List<String> fit) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("jobs/submit.sh", "standalone"));
+        cmd.addAll(fit);
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile());
+        pb.environment().put("SPARK_HOME", cluster.home().toString());
+        pb.environment().remove("SPARK_SUBMIT");
+        pb.environment().put("SPARK_MASTER_URL", cluster.url());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment().put("DEPLOY_MODE", "cluster");
+        pb.environment().put("EXECUTORS", "1");
+        pb.environment().put("EXECUTOR_CORES", "1");
+        pb.environment().put("EXECUTOR_MEMORY", "512m");
+        pb.environment().put("DRIVER_MEMORY", "512m");
+        return pb.start();
+    }
+
+    @Test
+    @Order(20)
+    void clusterModeWaitsAndGivesTheSameBits() throws Exception {
+        JsonNode r = finish("cluster-mode", submitInClusterMode("cluster-mode", fitArgs("cluster-mode")));
+        assertSameBits(r, "cluster deploy mode");
+        assertEquals("{\"exit_code\": 0}\n", Files.readString(dir.resolve("cluster-mode.json.status")));
+    }
+
+    @Test
+    @Order(21)
+    void clusterModeExitsWithTheFitsOwnCode() throws Exception {
+        List<String> fit = fitArgs("cluster-fails");
+        fit.set(fit.indexOf("y"), "no_such_column");
+        Process p = submitInClusterMode("cluster-fails", fit);
+        try {
+            assertTrue(p.waitFor(300, TimeUnit.SECONDS), "cluster-fails timed out");
+        } finally {
+            StandaloneCluster.killTree(p);
+        }
+        assertEquals(3, p.exitValue(), Files.readString(dir.resolve("cluster-fails.log")));
+        // a relative output is refused before anything is submitted
+        List<String> relative = fitArgs("cluster-relative");
+        relative.set(relative.indexOf("--output") + 1, "relative.json");
+        Process q = submitInClusterMode("cluster-relative", relative);
+        assertTrue(q.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, q.exitValue());
+        assertTrue(
+                Files.readString(dir.resolve("cluster-relative.log"))
+                        .startsWith("submit.sh: error: --output 'relative.json' is relative"),
+                Files.readString(dir.resolve("cluster-relative.log")));
+    }
+
     @Test
     @Order(3)
     void anExecutorKilledMidFitChangesNoBit() throws Exception {
@@ -261,7 +312,7 @@ class StandaloneClusterIT {
     }
 
     @Test
-    @Order(5)
+    @Order(50)
     void aClusterTooSmallForTheRequestSaysSoWithinTheWait() throws Exception {
         Process p = child(
                         "too-small",
@@ -287,7 +338,7 @@ class StandaloneClusterIT {
 
     /** Last: the cluster has one Worker left afterwards. */
     @Test
-    @Order(6)
+    @Order(100)
     void aWorkerKilledMidFitChangesNoBit() throws Exception {
         Process p = fitUntilCheckpoint("worker-kill", dir.resolve("ckpt-worker"), 2);
         StandaloneCluster.killTree(cluster.workers().get(0));
