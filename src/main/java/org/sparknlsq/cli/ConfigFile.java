@@ -97,7 +97,7 @@ final class ConfigFile {
     private final Set<String> metaKeys = new HashSet<>();
     private final ConfigProblems problems = new ConfigProblems();
     /** Filled by {@link #expand(String[])}. */
-    private final Map<String, Origin> origins = new HashMap<>();
+    private final Map<String, ConfigOrigin> origins = new HashMap<>();
 
     /**
      * Declares {@code --config} and {@code --set} for a command: {@code @Mixin ConfigFile.Options
@@ -128,48 +128,11 @@ final class ConfigFile {
         Path source;
 
         /** Where the file or {@code --set} gave each option the command line did not, by option name. */
-        Map<String, Origin> origins = Map.of();
+        Map<String, ConfigOrigin> origins = Map.of();
 
-        /**
-         * The problems as one message. A problem with a value from the config file names the file
-         * and the line: of the entry the message quotes, for a mapping such as {@code bounds},
-         * else of the key. The file's come first, by line, as {@link ConfigProblems} orders them.
-         */
+        /** The problems as one message, each placed where its value came from ({@link ConfigOrigin#locate}). */
         String locate(List<OptionProblem> problems) {
-            List<Map.Entry<Integer, String>> said = new ArrayList<>();
-            for (OptionProblem p : problems) {
-                Origin o = origins.get(p.option());
-                int line = o == null || o.line() == FROM_SET ? Integer.MAX_VALUE : o.lineOf(p.message());
-                said.add(Map.entry(line, o == null ? p.toString() : o.describe(p.message())));
-            }
-            return String.join(
-                    "; ",
-                    said.stream()
-                            .sorted(Map.Entry.comparingByKey())
-                            .map(Map.Entry::getValue)
-                            .toList());
-        }
-    }
-
-    /**
-     * Where an option's value came from: a line of {@code file}, or {@code --set} ({@code line}
-     * {@link ConfigProblems#FROM_SET}); the lines of a mapping's entries by their names.
-     */
-    record Origin(String file, int line, String key, Map<String, Integer> entryLines) {
-        /** The line of the entry {@code message} quotes, else of the key. */
-        int lineOf(String message) {
-            for (Map.Entry<String, Integer> e : entryLines.entrySet()) {
-                if (message.contains("'" + e.getKey() + "'") || message.contains("'" + e.getKey() + "=")) {
-                    return e.getValue();
-                }
-            }
-            return line;
-        }
-
-        String describe(String message) {
-            return line == FROM_SET
-                    ? SET + ": " + key + ": " + message
-                    : file + ": line " + lineOf(message) + ": " + key + ": " + message;
+            return ConfigOrigin.locate(origins, problems);
         }
     }
 
@@ -270,7 +233,7 @@ final class ConfigFile {
      * Sets {@link Options#source} of the command's mixin to the file {@code --config} names, and
      * {@link Options#origins} to where each expanded option came from.
      */
-    private static void recordSource(CommandSpec spec, String[] args, Map<String, Origin> origins) {
+    private static void recordSource(CommandSpec spec, String[] args, Map<String, ConfigOrigin> origins) {
         Path file = null;
         for (int i = 0; i < args.length && !args[i].equals("--"); i++) {
             if (args[i].equals(CONFIG) && i + 1 < args.length) {
@@ -304,7 +267,7 @@ final class ConfigFile {
                 out.addAll(choice.arguments());
                 origins.put(
                         option.longestName(),
-                        new Origin(scan.config(), choice.line(), choice.key(), choice.entryLines()));
+                        new ConfigOrigin(scan.config(), choice.line(), choice.key(), choice.entryLines()));
             }
         });
         out.addAll(scan.rest());

@@ -231,22 +231,29 @@ public final class SparkSessions {
      */
     public static void awaitExecutors(SparkSession session, long seconds) {
         org.apache.spark.SparkContext sc = session.sparkContext();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        // the driver's own block manager is one entry of the status
-        while (sc.getExecutorMemoryStatus().size() < 2) {
-            if (System.nanoTime() > deadline) {
+        java.util.concurrent.CountDownLatch added = new java.util.concurrent.CountDownLatch(1);
+        org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onExecutorAdded(org.apache.spark.scheduler.SparkListenerExecutorAdded e) {
+                added.countDown();
+            }
+        };
+        sc.addSparkListener(listener);
+        try {
+            // one registered before the listener: the driver's own block manager is the other entry
+            boolean granted = sc.getExecutorMemoryStatus().size() > 1 || added.await(seconds, TimeUnit.SECONDS);
+            if (!granted) {
                 String asked = asked(sc.getConf());
                 sc.stop();
                 throw new IllegalStateException("no executor was granted within " + seconds + " s by " + sc.master()
                         + ": asked for " + asked + "; " + offered(sc.master(), sc.getConf()) + " (" + EXECUTOR_WAIT
                         + " sets the wait)");
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for executors", e);
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for executors", e);
+        } finally {
+            sc.removeSparkListener(listener);
         }
     }
 

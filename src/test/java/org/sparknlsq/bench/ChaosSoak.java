@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
@@ -24,6 +22,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.sparknlsq.checkpoint.CheckpointManager;
+import org.sparknlsq.testing.CliJvm;
 import org.sparknlsq.testing.DecayCommands;
 import org.sparknlsq.testing.MiniHdfs;
 import org.sparknlsq.testing.S3ProxyServer;
@@ -126,6 +125,9 @@ public final class ChaosSoak {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NAME = Pattern.compile("checkpoint-(?:[0-9a-f]{12}-)?(\\d+)\\.h5");
     private static final long FIT_TIMEOUT_S = 600;
+    /** How often the fit's checkpoints and processes are looked at while waiting on the fit. */
+    private static final long POLL_MS = 50;
+
     private static final Fault[] CYCLE = {
         Fault.EXECUTOR_KILL,
         Fault.DATANODE_STOP,
@@ -234,25 +236,13 @@ public final class ChaosSoak {
 
     // ---- the child JVMs ----
 
+    /** The command line's JVM with the executors' classpath, fast loss detection and the store's settings. */
     private List<String> java(String name, Store store) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> opens = opens();
-        cmd.addAll(opens);
-        cmd.add("-Xmx1g");
-        // the shipped logging, as jobs/spark-nlsq sets it: Spark's failure reports go to a file
-        cmd.add("-Dlog4j2.configurationFile="
-                + Path.of("conf", "log4j2.properties").toAbsolutePath());
-        cmd.add("-Dsparknlsq.log.file=" + settings.work().resolve(name + ".log"));
-        // absolute: an executor runs in its own work directory
-        String classPath = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .map(e -> Path.of(e).toAbsolutePath().toString())
-                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
-        cmd.add("-Dspark.executor.extraClassPath=" + classPath);
-        cmd.add("-Dspark.executor.extraJavaOptions=" + String.join(" ", opens));
-        // a hung executor is declared lost after about 10 s, a lost shuffle fetch retried once
-        cmd.addAll(List.of(
-                "-Dspark.ui.enabled=false",
+        List<String> flags = new ArrayList<>(List.of(
+                "-Xmx1g",
+                "-Dspark.executor.extraClassPath=" + CliJvm.classPath(),
+                "-Dspark.executor.extraJavaOptions=" + String.join(" ", CliJvm.opens()),
+                // a hung executor is declared lost after about 10 s, a lost shuffle fetch retried once
                 "-Dspark.network.timeout=10s",
                 "-Dspark.executor.heartbeatInterval=1s",
                 "-Dspark.network.timeoutInterval=2s",
@@ -266,27 +256,9 @@ public final class ChaosSoak {
             c.set("dfs.client.block.write.replace-datanode-on-failure.enable", "false");
         }
         for (Map.Entry<String, String> e : c) {
-            cmd.add("-Dspark.hadoop." + e.getKey() + "=" + e.getValue());
+            flags.add("-Dspark.hadoop." + e.getKey() + "=" + e.getValue());
         }
-        cmd.addAll(List.of("-cp", classPath, "org.sparknlsq.cli.Main"));
-        return cmd;
-    }
-
-    /** The --add-opens flags Spark needs on Java 17: the failsafe property, else this JVM's own. */
-    private static List<String> opens() {
-        String it = System.getProperty("sparknlsq.it.opens");
-        List<String> flags = new ArrayList<>();
-        if (it != null) {
-            flags.addAll(Arrays.asList(it.split(" ")));
-        } else {
-            for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-                if (a.startsWith("--add-") || a.startsWith("-Djdk.reflect.") || a.startsWith("-Dio.netty.")) {
-                    flags.add(a);
-                }
-            }
-        }
-        flags.removeIf(String::isBlank);
-        return flags;
+        return CliJvm.command(settings.work().resolve(name + ".log"), flags.toArray(String[]::new));
     }
 
     private Process start(String name, Store store, List<String> args) throws IOException {
@@ -424,7 +396,6 @@ public final class ChaosSoak {
             t.start();
             boolean done = p.waitFor(FIT_TIMEOUT_S, TimeUnit.SECONDS);
             killTree(p);
-            injector.finish();
             t.join();
             if (!done) {
                 return new FitRecord(
@@ -539,7 +510,6 @@ public final class ChaosSoak {
         final List<Strike> fired = new ArrayList<>();
         final List<Long> stopped = new ArrayList<>();
         volatile boolean killedDriver;
-        volatile boolean over;
 
         Injector(Process fit, String dir, Store store, List<Strike> plan, List<String> log) {
             this.fit = fit;
@@ -549,16 +519,12 @@ public final class ChaosSoak {
             this.log = log;
         }
 
-        void finish() {
-            over = true;
-        }
-
         @Override
         public void run() {
             long started = System.nanoTime();
             try {
                 for (Strike s : plan) {
-                    if (!await(s, started) || over) {
+                    if (!await(s, started)) {
                         return;
                     }
                     fire(s);
@@ -578,23 +544,19 @@ public final class ChaosSoak {
             }
         }
 
-        /** Waits for the strike's moment; false when the fit ended first. */
+        /**
+         * Waits for the strike's moment; false when the fit ended first. The waits are on the fit's
+         * process, so they end as soon as it does.
+         */
         private boolean await(Strike s, long started) throws InterruptedException {
             while (s.checkpoint() > 0 && newestSequence() < s.checkpoint()) {
-                if (!fit.isAlive() || over) {
+                if (fit.waitFor(POLL_MS, TimeUnit.MILLISECONDS)) {
                     return false;
                 }
-                Thread.sleep(50);
             }
             long from = s.checkpoint() == 0 ? started : System.nanoTime();
-            long until = from + TimeUnit.MILLISECONDS.toNanos(s.delayMs());
-            while (System.nanoTime() < until) {
-                if (!fit.isAlive() || over) {
-                    return false;
-                }
-                Thread.sleep(10);
-            }
-            return fit.isAlive();
+            long left = from + TimeUnit.MILLISECONDS.toNanos(s.delayMs()) - System.nanoTime();
+            return !fit.waitFor(Math.max(0, left), TimeUnit.NANOSECONDS);
         }
 
         private int newestSequence() {
@@ -637,7 +599,8 @@ public final class ChaosSoak {
                 case DATANODE_STOP -> {
                     hdfs.stopDataNode();
                     try {
-                        Thread.sleep(s.outageMs());
+                        // the outage lasts its planned time, or until the fit ends
+                        fit.waitFor(s.outageMs(), TimeUnit.MILLISECONDS);
                     } finally {
                         hdfs.restartDataNode();
                     }
@@ -645,7 +608,7 @@ public final class ChaosSoak {
                 case S3_KILL -> {
                     s3.kill();
                     try {
-                        Thread.sleep(s.outageMs());
+                        fit.waitFor(s.outageMs(), TimeUnit.MILLISECONDS);
                     } finally {
                         s3.restart();
                     }
@@ -660,7 +623,7 @@ public final class ChaosSoak {
 
         /** A random executor process of the fit, waiting for one to exist; null if the fit ended. */
         private Long anExecutor() throws InterruptedException {
-            while (fit.isAlive() && !over) {
+            while (fit.isAlive()) {
                 List<Long> pids = fit.descendants()
                         .map(ProcessHandle::pid)
                         .filter(ChaosSoak::isExecutor)
@@ -670,7 +633,7 @@ public final class ChaosSoak {
                         return pids.get(random.nextInt(pids.size()));
                     }
                 }
-                Thread.sleep(50);
+                fit.waitFor(POLL_MS, TimeUnit.MILLISECONDS);
             }
             return null;
         }

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.sparknlsq.testing.CliJvm;
 import org.sparknlsq.testing.DecayCommands;
 import org.sparknlsq.testing.StandaloneCluster;
 
@@ -71,25 +71,7 @@ public final class ClusterStartup {
 
     /** Runs the command line; returns {seconds to checkpoint {@code k} (NaN without), seconds to exit}. */
     private static double[] run(Path dir, String name, List<String> args, Path ckpt, int k) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(Arrays.asList(System.getProperty("sparknlsq.it.opens", "").split(" ")));
-        for (String a :
-                java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-") || a.startsWith("-Djdk.reflect.") || a.startsWith("-Dio.netty.")) {
-                cmd.add(a);
-            }
-        }
-        cmd.removeIf(String::isBlank);
-        cmd.addAll(List.of(
-                "-Dspark.ui.enabled=false",
-                "-Dspark.executor.memory=512m",
-                "-Dlog4j2.configurationFile="
-                        + Path.of("conf/log4j2.properties").toAbsolutePath(),
-                "-Dsparknlsq.log.file=" + dir.resolve(name + ".spark.log"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "org.sparknlsq.cli.Main"));
+        List<String> cmd = CliJvm.command(dir.resolve(name + ".spark.log"), "-Dspark.executor.memory=512m");
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)

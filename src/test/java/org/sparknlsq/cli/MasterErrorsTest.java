@@ -9,11 +9,11 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.sparknlsq.spark.SparkSessions;
+import org.sparknlsq.testing.CliJvm;
 
 /**
  * A master that is malformed or cannot be reached is a configuration error in one line that names
@@ -69,17 +69,7 @@ class MasterErrorsTest {
 
     /** {@code fit} of conf/examples/decay.csv with {@code --master master}, in a child JVM with {@code jvmFlags}. */
     private static Said fitOn(String master, String... jvmFlags) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(Arrays.asList(System.getProperty("sparknlsq.test.opens", "").split(" ")));
-        cmd.removeIf(String::isBlank);
-        cmd.add("-Dlog4j2.configurationFile="
-                + Path.of("conf/log4j2.properties").toAbsolutePath());
-        cmd.add("-Dsparknlsq.log.file=" + Path.of(System.getProperty("java.io.tmpdir"), "master-test.log"));
-        // another Spark on this machine would make it say which UI port it took instead
-        cmd.add("-Dspark.ui.enabled=false");
-        cmd.addAll(List.of(jvmFlags));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.sparknlsq.cli.Main"));
+        List<String> cmd = CliJvm.command(Path.of(System.getProperty("java.io.tmpdir"), "master-test.log"), jvmFlags);
         cmd.addAll(List.of(Cli.fitArgs(Path.of("conf/examples/decay.csv"), "a*exp(-b*x)+c", "a=1,b=1,c=0")));
         cmd.addAll(List.of("--master", master));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparknlsq.testing.CliJvm;
 import org.sparknlsq.testing.DecayCommands;
 import org.sparknlsq.testing.StandaloneCluster;
 
@@ -61,20 +61,8 @@ class StandaloneClusterIT {
     }
 
     private static ProcessBuilder child(String name, List<String> args, String... jvmFlags) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(Arrays.asList(System.getProperty("sparknlsq.it.opens", "").split(" ")));
-        cmd.removeIf(String::isBlank);
-        cmd.addAll(List.of(jvmFlags));
-        cmd.addAll(List.of(
-                "-Xmx1g",
-                "-Dspark.ui.enabled=false",
-                "-Dlog4j2.configurationFile="
-                        + Path.of("conf/log4j2.properties").toAbsolutePath(),
-                "-Dsparknlsq.log.file=" + dir.resolve(name + ".spark.log"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "org.sparknlsq.cli.Main"));
+        List<String> cmd = CliJvm.command(dir.resolve(name + ".spark.log"), jvmFlags);
+        cmd.add(1, "-Xmx1g");
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
@@ -170,7 +158,7 @@ class StandaloneClusterIT {
                     p.isAlive(),
                     name + " ended before checkpoint " + k + ": " + Files.readString(dir.resolve(name + ".log")));
             assertTrue(System.nanoTime() < deadline, name + " reached no checkpoint " + k);
-            Thread.sleep(20);
+            p.waitFor(20, TimeUnit.MILLISECONDS);
         }
         return p;
     }

@@ -154,7 +154,7 @@ public final class StandaloneCluster implements AutoCloseable {
             if (!master.isAlive() || System.nanoTime() > deadline) {
                 throw new IllegalStateException("the standalone cluster did not start: see " + dir);
             }
-            Thread.sleep(200);
+            master.waitFor(200, TimeUnit.MILLISECONDS);
         }
     }
 
