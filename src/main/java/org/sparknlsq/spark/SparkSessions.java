@@ -146,6 +146,11 @@ public final class SparkSessions {
         } catch (java.net.URISyntaxException | RuntimeException e) {
             throw new IllegalStateException("cannot find the application's classes to ship to " + master, e);
         }
+        return applicationJar(master, here);
+    }
+
+    /** {@link #applicationJar(String)} for classes at {@code here} (a jar or a classes directory). */
+    static String applicationJar(String master, Path here) {
         Path dir = here.toAbsolutePath().getParent();
         try (Stream<Path> files = Files.list(dir)) {
             Optional<Path> app = files.filter(f -> f.getFileName().toString().matches("spark-nlsq-.*-app\\.jar"))

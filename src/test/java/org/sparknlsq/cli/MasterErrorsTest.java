@@ -127,7 +127,8 @@ class MasterErrorsTest {
             accept.setDaemon(true);
             accept.start();
             String master = "spark://127.0.0.1:" + silent.getLocalPort();
-            Said r = fitOn(master);
+            // Executors given a class path, so that no application jar need be built (unit tests run before package).
+            Said r = fitOn(master, "-Dspark.executor.extraClassPath=" + System.getProperty("java.class.path"));
             assertEquals(ExitCode.CONFIG_ERROR.code(), r.code(), r.toString());
             assertEquals(
                     List.of("spark-nlsq: error: the Spark master " + master + " accepts connections but did not"
