@@ -25,8 +25,8 @@ import org.sparknlsq.testing.StandaloneCluster;
 /**
  * The command line on a real standalone cluster (Spark's own Master and two Workers of one core,
  * separate processes, from the Spark distribution inside the pinned PySpark): started as the
- * launcher starts it (this JVM's classpath, the application jar shipped to the executors), and
- * through {@code jobs/submit.sh}; an executor SIGKILLed, a whole Worker SIGKILLed, and the driver
+ * launcher starts it (by {@code jobs/spark-nlsq} itself over this build: the application jar
+ * shipped to the executors), and through {@code jobs/submit.sh}; an executor SIGKILLed, a whole Worker SIGKILLed, and the driver
  * SIGKILLed then resumed. Every fit ends with the parameters of {@code local[2]} to the last bit.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -173,11 +173,57 @@ class StandaloneClusterIT {
         return JSON.readTree(dir.resolve(name + ".json").toFile());
     }
 
+    /**
+     * A root for {@code jobs/spark-nlsq} over this build: the script, the log configuration and the
+     * pom copied; {@code target/classes} and the app jar linked; the launcher's build stamp and
+     * classpath file written after the pom, so that it runs what was built instead of building
+     * into {@code target/} while {@code mvn verify} uses it.
+     */
+    private static Path launcherRoot() throws IOException {
+        Path root = dir.resolve("launcher-root");
+        Path built =
+                Path.of(System.getProperty("project.build.directory", "target")).toAbsolutePath();
+        Files.createDirectories(root.resolve("jobs"));
+        Files.createDirectories(root.resolve("conf"));
+        Path target = Files.createDirectories(root.resolve("target"));
+        Files.copy(Path.of("jobs/spark-nlsq"), root.resolve("jobs/spark-nlsq"));
+        Files.copy(Path.of("conf/log4j2.properties"), root.resolve("conf/log4j2.properties"));
+        Files.copy(Path.of("pom.xml"), root.resolve("pom.xml"));
+        Files.createSymbolicLink(target.resolve("classes"), built.resolve("classes"));
+        try (Stream<Path> jars = Files.list(built)) {
+            for (Path jar : jars.filter(f -> f.getFileName().toString().endsWith("-app.jar"))
+                    .toList()) {
+                Files.createSymbolicLink(target.resolve(jar.getFileName()), jar);
+            }
+        }
+        String dependencies = Stream.of(CliJvm.classPath().split(java.io.File.pathSeparator))
+                .filter(e -> e.endsWith(".jar"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        Files.writeString(target.resolve("classpath-launcher.txt"), dependencies);
+        Files.writeString(target.resolve(".launcher-build"), "");
+        return root;
+    }
+
     @Test
     @Order(1)
-    void theCommandLineOnASparkUrlShipsItsJarAndGivesTheSameBits() throws Exception {
-        JsonNode r = fit("launcher", "--master", cluster.url());
-        assertSameBits(r, "on " + cluster.url());
+    void theLauncherOnASparkUrlShipsItsJarAndGivesTheSameBits() throws Exception {
+        List<String> cmd = new ArrayList<>(
+                List.of(launcherRoot().resolve("jobs/spark-nlsq").toString()));
+        cmd.addAll(fitArgs("launcher", "--master", cluster.url()));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("launcher.log").toFile());
+        // the launcher itself chooses the loopback address for a master on loopback
+        pb.environment().remove("SPARK_LOCAL_IP");
+        pb.environment()
+                .put(
+                        "JAVA_OPTS",
+                        "-Xmx1g -Dspark.executor.memory=512m -Dspark.ui.enabled=false -Dsparknlsq.log.file="
+                                + dir.resolve("launcher.spark.log"));
+        pb.environment().put("MVN", "false");
+        JsonNode r = finish("launcher", pb.start());
+        assertFalse(Files.readString(dir.resolve("launcher.log")).contains("building"), "ran what was built");
+        assertSameBits(r, "jobs/spark-nlsq on " + cluster.url());
         assertEquals(
                 cluster.url(),
                 r.get("diagnostics").get("master").asText(),
