@@ -18,12 +18,14 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.sparknlsq.io.BadRecordPolicy;
 import org.sparknlsq.io.DataException;
 import org.sparknlsq.io.DataException.Reason;
@@ -118,7 +120,10 @@ public final class SparkInput {
         try {
             df = switch (spec.format()) {
                 case CSV -> csv(spark, spec.path(), wanted(spec));
-                case PARQUET -> spark.read().parquet(spec.path());
+                case PARQUET ->
+                    DriverSchemas.parquet(spark, spec.path(), wanted(spec))
+                            .map(schema -> spark.read().schema(schema).parquet(spec.path()))
+                            .orElseGet(() -> spark.read().parquet(spec.path()));
                 case ORC -> spark.read().orc(spec.path());
                 case JSON -> spark.read().json(spec.path());
                 case HDF5 -> throw new IllegalStateException("unreachable");
@@ -190,7 +195,10 @@ public final class SparkInput {
                 spec.policy(),
                 spec.path(),
                 segmentPoints);
-        JavaRDD<Segment> segments = selected.javaRDD().mapPartitionsWithIndex(toSegments(layout), true);
+        // Spark's internal rows, not Row objects: no conversion per row, and no deserializer for the
+        // executors to generate and compile before their first row (a cold executor's largest cost).
+        JavaRDD<Segment> segments =
+                selected.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex(toSegments(layout), true);
         return order(JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext()), segments, spec, level);
     }
 
@@ -251,12 +259,12 @@ public final class SparkInput {
         // Lines starting with # are comments, as for the local reader. The header first (one
         // line), then the file with the wanted columns typed as double and a
         // corrupt-record column, so a malformed line is reported, not silently nulled.
-        StructType header = spark.read()
+        StructType header = DriverSchemas.csvHeader(spark, path, sep).orElseGet(() -> spark.read()
                 .option("header", "true")
                 .option("sep", sep)
                 .option("comment", "#")
                 .csv(path)
-                .schema();
+                .schema());
         StructType schema = new StructType();
         for (StructField f : header.fields()) {
             schema = schema.add(f.name(), wanted.contains(f.name()) ? DataTypes.DoubleType : DataTypes.StringType);
@@ -325,7 +333,7 @@ public final class SparkInput {
      */
     static final int SEGMENT_POINTS = 1 << 18;
 
-    private static Function2<Integer, Iterator<Row>, Iterator<Segment>> toSegments(RowLayout l) {
+    private static Function2<Integer, Iterator<InternalRow>, Iterator<Segment>> toSegments(RowLayout l) {
         return (partition, rows) -> new SegmentReader(l, partition, rows);
     }
 
@@ -336,14 +344,14 @@ public final class SparkInput {
     private static final class SegmentReader implements Iterator<Segment> {
         private final RowLayout l;
         private final int partition;
-        private final Iterator<Row> rows;
+        private final Iterator<InternalRow> rows;
         private final int values;
         private final double[] v;
-        private Row pending;
+        private InternalRow pending;
         private int position;
         private long row;
 
-        SegmentReader(RowLayout l, int partition, Iterator<Row> rows) {
+        SegmentReader(RowLayout l, int partition, Iterator<InternalRow> rows) {
             this.l = l;
             this.partition = partition;
             this.rows = rows;
@@ -358,14 +366,16 @@ public final class SparkInput {
 
         @Override
         public Segment next() {
-            Row first = pending != null ? pending : rows.next();
+            InternalRow first = pending != null ? pending : rows.next();
             pending = null;
-            String file = first.getString(values);
+            // a copy: the reader reuses its row's buffer for the next row
+            UTF8String fileName = first.getUTF8String(values).clone();
+            String file = fileName.toString();
             long block = first.getLong(values + 1);
             Growable g = new Growable(l.variables(), l.sigma());
             long dropped = 0;
             long taken = 0;
-            Row r = first;
+            InternalRow r = first;
             while (true) {
                 String bad = check(r);
                 if (bad != null) {
@@ -389,8 +399,10 @@ public final class SparkInput {
                     break;
                 }
                 r = rows.next();
-                if (!r.getString(values).equals(file) || r.getLong(values + 1) != block || taken >= l.segmentPoints()) {
-                    pending = r;
+                if (!r.getUTF8String(values).equals(fileName)
+                        || r.getLong(values + 1) != block
+                        || taken >= l.segmentPoints()) {
+                    pending = r.copy();
                     break;
                 }
             }
@@ -398,7 +410,7 @@ public final class SparkInput {
         }
 
         /** Fills {@code v} from the row; returns what is wrong with it, or null. */
-        private String check(Row r) {
+        private String check(InternalRow r) {
             if (l.corrupt() && !r.isNullAt(values + 2)) {
                 return "malformed record '" + abbreviate(r.getString(values + 2)) + "'";
             }
