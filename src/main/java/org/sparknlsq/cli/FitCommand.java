@@ -261,7 +261,7 @@ final class FitCommand implements Callable<Integer> {
 
     private SparkSession spark() {
         if (session == null) {
-            session = SparkStart.open(engine.master);
+            session = SparkStart.open(engine.master, SparkSessions.ExecutorWait.WATCH);
         }
         return session.session();
     }

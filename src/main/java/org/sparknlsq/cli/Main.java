@@ -9,6 +9,7 @@ import org.sparknlsq.robust.BatchFailureException;
 import org.sparknlsq.robust.CheckpointException;
 import org.sparknlsq.robust.ConvergenceException;
 import org.sparknlsq.robust.NumericalException;
+import org.sparknlsq.spark.SparkSessions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -207,6 +208,9 @@ public final class Main implements Callable<Integer> {
             return ExitCode.NOT_CONVERGED;
         } else if (t instanceof BatchFailureException) {
             return ExitCode.BATCH_FAILURE;
+        } else if (t instanceof SparkSessions.NoExecutorsException) {
+            // a cluster too small for the request: the settings must change
+            return ExitCode.CONFIG_ERROR;
         }
         return ExitCode.INTERNAL_ERROR;
     }

@@ -45,7 +45,7 @@ public final class PythonBridge {
         }
         FitSettings s = FitSettings.of(options);
         FitInput.FileInput input = FitInput.file(s.data(), s.format())
-                .withSpark(() -> SparkSessions.getOrCreate(s.request().master()));
+                .withSpark(() -> SparkSessions.getOrCreate(s.request().master(), SparkSessions.ExecutorWait.WATCH));
         FitOutcome o = CurveFitting.fit(input, s.request());
         ByteArrayOutputStream doc = new ByteArrayOutputStream();
         try {

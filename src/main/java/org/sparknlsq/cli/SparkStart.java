@@ -10,8 +10,13 @@ final class SparkStart {
     private SparkStart() {}
 
     static SparkSessions.Owned open(String master) {
+        return open(master, SparkSessions.ExecutorWait.BLOCK);
+    }
+
+    /** With {@code wait}: {@link SparkSessions.ExecutorWait#WATCH} for a fit, which plans its read meanwhile. */
+    static SparkSessions.Owned open(String master, SparkSessions.ExecutorWait wait) {
         try {
-            return SparkSessions.open(master);
+            return SparkSessions.open(master, wait);
         } catch (IllegalArgumentException e) {
             throw CliException.config("--master: " + e.getMessage());
         } catch (IllegalStateException e) {

@@ -114,8 +114,9 @@ public final class CurveFitting {
                 && (request.strategy() == null || request.strategy() == Strategy.STANDARD)
                 && source.local()
                 && Files.isRegularFile(source.localPath());
-        Supplier<SparkSession> spark =
-                f.spark() != null ? f.spark() : () -> SparkSessions.getOrCreate(request.master());
+        Supplier<SparkSession> spark = f.spark() != null
+                ? f.spark()
+                : () -> SparkSessions.getOrCreate(request.master(), SparkSessions.ExecutorWait.WATCH);
         if (onDriver) {
             long t1 = System.nanoTime();
             CsvData csv = readCsv(source, spec);
@@ -287,6 +288,9 @@ public final class CurveFitting {
                 r = handle.result();
             } catch (SparkInput.TooManyPartitionsException e) {
                 throw new InvalidSettingsException("partitions", e.getMessage());
+            } catch (RuntimeException e) {
+                // a cluster that granted no executor while the fit planned its read
+                throw SparkSessions.explain(spark, e);
             } finally {
                 removeHook(onTerm);
             }

@@ -47,11 +47,54 @@ public final class SparkSessions {
         }
     }
 
-    /** As {@link #getOrCreate}, saying whether the session is new. */
+    /** As {@link #getOrCreate(String)}, saying whether the session is new. */
     public static Owned open(String master) {
+        return open(master, ExecutorWait.BLOCK);
+    }
+
+    /** As {@link #getOrCreate(String, ExecutorWait)}, saying whether the session is new. */
+    public static Owned open(String master, ExecutorWait wait) {
         boolean existed = SparkSession.getActiveSession().isDefined()
                 || SparkSession.getDefaultSession().isDefined();
-        return new Owned(getOrCreate(master), !existed);
+        return new Owned(getOrCreate(master, wait), !existed);
+    }
+
+    /**
+     * What a new session on a cluster (a {@code spark://}, {@code yarn} or {@code k8s://} master)
+     * does about executors that are still starting. Either way a cluster that grants none within
+     * {@link #EXECUTOR_WAIT} ends in a {@link NoExecutorsException}, not a job that waits for ever.
+     */
+    public enum ExecutorWait {
+        /** Returns once the first executor has registered. */
+        BLOCK,
+        /**
+         * Returns at once, so the caller can plan its work (a fit: list and read the input's
+         * schema, plan the read) while the executors start; its first job runs on the first
+         * executor to register. If none has within the wait, the session's context is stopped
+         * and {@link #explain} turns the caller's failure into the {@link NoExecutorsException}.
+         */
+        WATCH
+    }
+
+    /** No executor was granted within the wait: the message names what was asked and what is free. */
+    public static final class NoExecutorsException extends IllegalStateException {
+        NoExecutorsException(String message) {
+            super(message);
+        }
+    }
+
+    /** The contexts {@link ExecutorWait#WATCH} stopped for want of executors, and why. */
+    private static final java.util.Map<org.apache.spark.SparkContext, NoExecutorsException> STOPPED =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /**
+     * The reason for a failure of work on {@code session}: the {@link NoExecutorsException} when
+     * {@link ExecutorWait#WATCH} stopped its context for want of executors (the work then failed
+     * on the stopped context), else {@code failure} itself.
+     */
+    public static RuntimeException explain(SparkSession session, RuntimeException failure) {
+        NoExecutorsException why = STOPPED.get(session.sparkContext());
+        return why != null ? why : failure;
     }
 
     /** How long {@link #checkMaster} waits for a standalone master's port to accept a connection. */
@@ -168,8 +211,20 @@ public final class SparkSessions {
                 + " spark-nlsq-*-app.jar in " + dir + " (build it: mvn -B package -DskipTests)");
     }
 
-    /** @param master the master URL, or null for spark-submit's (else {@link #DEFAULT_MASTER}) */
+    /**
+     * As {@link #getOrCreate(String, ExecutorWait)} with {@link ExecutorWait#BLOCK}.
+     *
+     * @param master the master URL, or null for spark-submit's (else {@link #DEFAULT_MASTER})
+     */
     public static SparkSession getOrCreate(String master) {
+        return getOrCreate(master, ExecutorWait.BLOCK);
+    }
+
+    /**
+     * @param master the master URL, or null for spark-submit's (else {@link #DEFAULT_MASTER})
+     * @param wait what a new session on a cluster does about executors still starting
+     */
+    public static SparkSession getOrCreate(String master, ExecutorWait wait) {
         SparkSession.Builder b = SparkSession.builder().appName("spark-nlsq");
         String submitted = System.getProperty("spark.master");
         String chosen = master != null ? master : submitted != null ? submitted : DEFAULT_MASTER;
@@ -213,7 +268,11 @@ public final class SparkSessions {
             throw new IllegalStateException("the Spark master " + chosen + " did not accept the application");
         }
         if (!existing && remote(chosen)) {
-            awaitExecutors(session, executorWaitSeconds(session));
+            if (wait == ExecutorWait.BLOCK) {
+                awaitExecutors(session, executorWaitSeconds(session));
+            } else {
+                watchExecutors(session, executorWaitSeconds(session));
+            }
         }
         return session;
     }
@@ -232,34 +291,92 @@ public final class SparkSessions {
      * standalone master, what its Workers have free (from the master's web UI, {@code
      * spark.master.ui.port}, default 8080).
      *
-     * @throws IllegalStateException with one line that says both
+     * @throws NoExecutorsException with one line that says both
      */
     public static void awaitExecutors(SparkSession session, long seconds) {
         org.apache.spark.SparkContext sc = session.sparkContext();
-        java.util.concurrent.CountDownLatch added = new java.util.concurrent.CountDownLatch(1);
-        org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
-            @Override
-            public void onExecutorAdded(org.apache.spark.scheduler.SparkListenerExecutorAdded e) {
-                added.countDown();
-            }
-        };
-        sc.addSparkListener(listener);
-        try {
-            // one registered before the listener: the driver's own block manager is the other entry
-            boolean granted = sc.getExecutorMemoryStatus().size() > 1 || added.await(seconds, TimeUnit.SECONDS);
-            if (!granted) {
-                String asked = asked(sc.getConf());
+        try (FirstExecutor first = FirstExecutor.watch(sc)) {
+            if (!first.await(seconds)) {
+                NoExecutorsException why = noExecutors(sc, seconds);
                 sc.stop();
-                throw new IllegalStateException("no executor was granted within " + seconds + " s by " + sc.master()
-                        + ": asked for " + asked + "; " + offered(sc.master(), sc.getConf()) + " (" + EXECUTOR_WAIT
-                        + " sets the wait)");
+                throw why;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for executors", e);
-        } finally {
+        }
+    }
+
+    /**
+     * {@link ExecutorWait#WATCH}: a daemon thread waits up to {@code seconds} for the first
+     * executor; if none registers, it records why and stops the context.
+     */
+    static void watchExecutors(SparkSession session, long seconds) {
+        org.apache.spark.SparkContext sc = session.sparkContext();
+        FirstExecutor first = FirstExecutor.watch(sc);
+        if (first.registered()) {
+            first.close();
+            return;
+        }
+        Thread watch = new Thread(
+                () -> {
+                    try (first) {
+                        if (!first.await(seconds) && !sc.isStopped()) {
+                            STOPPED.put(sc, noExecutors(sc, seconds));
+                            sc.stop();
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "spark-nlsq-executor-wait");
+        watch.setDaemon(true);
+        watch.start();
+    }
+
+    /** A listener on {@code sc} whose latch opens when an executor registers or the application ends. */
+    private record FirstExecutor(
+            org.apache.spark.SparkContext sc,
+            java.util.concurrent.CountDownLatch latch,
+            org.apache.spark.scheduler.SparkListener listener)
+            implements AutoCloseable {
+        static FirstExecutor watch(org.apache.spark.SparkContext sc) {
+            java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+            org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+                @Override
+                public void onExecutorAdded(org.apache.spark.scheduler.SparkListenerExecutorAdded e) {
+                    latch.countDown();
+                }
+
+                @Override
+                public void onApplicationEnd(org.apache.spark.scheduler.SparkListenerApplicationEnd e) {
+                    latch.countDown();
+                }
+            };
+            sc.addSparkListener(listener);
+            return new FirstExecutor(sc, latch, listener);
+        }
+
+        /** One registered before the listener: the driver's own block manager is the other entry. */
+        boolean registered() {
+            return sc.getExecutorMemoryStatus().size() > 1;
+        }
+
+        /** True once an executor has registered (or the application ended) within {@code seconds}. */
+        boolean await(long seconds) throws InterruptedException {
+            return registered() || latch.await(seconds, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
             sc.removeSparkListener(listener);
         }
+    }
+
+    private static NoExecutorsException noExecutors(org.apache.spark.SparkContext sc, long seconds) {
+        return new NoExecutorsException("no executor was granted within " + seconds + " s by " + sc.master()
+                + ": asked for " + asked(sc.getConf()) + "; " + offered(sc.master(), sc.getConf()) + " ("
+                + EXECUTOR_WAIT + " sets the wait)");
     }
 
     private static String asked(org.apache.spark.SparkConf c) {

@@ -348,26 +348,38 @@ class StandaloneClusterIT {
     @Test
     @Order(50)
     void aClusterTooSmallForTheRequestSaysSoWithinTheWait() throws Exception {
-        Process p = child(
-                        "too-small",
-                        fitArgs("too-small", "--master", cluster.url()),
-                        "-Dspark.executor.memory=4g",
-                        "-Dspark.nlsq.executorWait=10s",
-                        "-Dspark.master.ui.port=" + cluster.webPort())
-                .start();
-        try {
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "too-small timed out");
-        } finally {
-            StandaloneCluster.killTree(p);
+        // a fit watches for executors while it plans its read; generate waits for one first
+        List<List<String>> commands = List.of(
+                fitArgs("too-small", "--master", cluster.url()),
+                DecayCommands.generate(1000, 1, dir.resolve("too-small.parquet").toString()));
+        for (int i = 0; i < commands.size(); i++) {
+            List<String> args = new ArrayList<>(commands.get(i));
+            if (i == 1) {
+                args.addAll(List.of("--master", cluster.url()));
+            }
+            String name = "too-small-" + args.get(0);
+            Process p = child(
+                            name,
+                            args,
+                            "-Dspark.executor.memory=4g",
+                            "-Dspark.nlsq.executorWait=10s",
+                            "-Dspark.master.ui.port=" + cluster.webPort())
+                    .start();
+            try {
+                assertTrue(p.waitFor(120, TimeUnit.SECONDS), name + " timed out");
+            } finally {
+                StandaloneCluster.killTree(p);
+            }
+            String said = Files.readString(dir.resolve(name + ".log"));
+            assertEquals(2, p.exitValue(), said);
+            assertEquals(
+                    List.of("spark-nlsq: error: no executor was granted within 10 s by " + cluster.url()
+                            + ": asked for executors of all of a Worker's core(s) and 4g (spark.executor.cores,"
+                            + " spark.executor.memory); its live Workers have free: 1 core(s) and 1024 MB, 1 core(s)"
+                            + " and 1024 MB (spark.nlsq.executorWait sets the wait)"),
+                    said.lines().filter(l -> !l.isBlank()).toList(),
+                    name);
         }
-        String said = Files.readString(dir.resolve("too-small.log"));
-        assertEquals(2, p.exitValue(), said);
-        assertEquals(
-                List.of("spark-nlsq: error: no executor was granted within 10 s by " + cluster.url()
-                        + ": asked for executors of all of a Worker's core(s) and 4g (spark.executor.cores,"
-                        + " spark.executor.memory); its live Workers have free: 1 core(s) and 1024 MB, 1 core(s) and"
-                        + " 1024 MB (spark.nlsq.executorWait sets the wait)"),
-                said.lines().filter(l -> !l.isBlank()).toList());
     }
 
     /** Last: the cluster has one Worker left afterwards. */
