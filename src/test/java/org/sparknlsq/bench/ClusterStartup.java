@@ -28,11 +28,16 @@ import org.sparknlsq.testing.StandaloneCluster;
  * each executor was added, and each stage's span with its tasks' summed deserialization, run and
  * GC time.
  *
+ * <p>Each {@code --variant NAME=CLASSES} adds a build to compare (its classes directory, with its
+ * app jar beside it, before this JVM's dependency jars); runs then alternate between the
+ * variants on the one cluster, {@code --runs} each, and each row names its variant.
+ *
  * <p>Each {@code --flag F} adds a JVM flag to the fits' driver JVM (for profiling, say
  * {@code -Dspark.executor.extraJavaOptions=-XX:StartFlightRecording:filename=/tmp/e.jfr}).
  *
  * <pre>
  * java &lt;--add-opens flags&gt; -cp CP org.sparknlsq.bench.ClusterStartup [--runs R] [--event-log DIR] [--flag F]...
+ *     [--variant NAME=CLASSES]...
  * </pre>
  */
 public final class ClusterStartup {
@@ -40,6 +45,9 @@ public final class ClusterStartup {
 
     /** The {@code --flag} values. */
     private static final List<String> FLAGS = new ArrayList<>();
+
+    /** The {@code --variant} values: name to classes directory, in the order given. */
+    private static final Map<String, String> VARIANTS = new LinkedHashMap<>();
 
     public static void main(String[] args) throws Exception {
         int runs = 3;
@@ -50,6 +58,10 @@ public final class ClusterStartup {
                 case "--event-log" ->
                     events = Files.createDirectories(Path.of(args[i + 1]).toAbsolutePath());
                 case "--flag" -> FLAGS.add(args[i + 1]);
+                case "--variant" -> {
+                    String[] v = args[i + 1].split("=", 2);
+                    VARIANTS.put(v[0], Path.of(v[1]).toAbsolutePath().toString());
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -58,8 +70,11 @@ public final class ClusterStartup {
         try (StandaloneCluster cluster =
                 StandaloneCluster.start(Files.createDirectories(dir.resolve("cluster")), 2, 1, "1g")) {
             Path data = dir.resolve("decay.parquet");
-            run(dir, "generate", DecayCommands.generate(1_000_000, 4, data.toString()), null, 0, null);
-            for (int i = 0; i < runs; i++) {
+            run(dir, "generate", DecayCommands.generate(1_000_000, 4, data.toString()), null, 0, null, null);
+            List<String> variants =
+                    VARIANTS.isEmpty() ? java.util.Arrays.asList((String) null) : List.copyOf(VARIANTS.keySet());
+            for (int i = 0; i < runs * variants.size(); i++) {
+                String variant = variants.get(i % variants.size());
                 Path ckpt = dir.resolve("ckpt-" + i);
                 Path out = dir.resolve("fit-" + i + ".json");
                 List<String> fit = DecayCommands.fit(
@@ -80,9 +95,12 @@ public final class ClusterStartup {
                         out.toString());
                 Path log = events == null ? null : Files.createDirectories(events.resolve("fit-" + i));
                 long started = System.currentTimeMillis();
-                double[] t = run(dir, "fit-" + i, fit, ckpt, 1, log);
+                double[] t = run(dir, "fit-" + i, fit, ckpt, 1, log, variant);
                 JsonNode j = new ObjectMapper().readTree(out.toFile());
                 Map<String, Object> row = new LinkedHashMap<>();
+                if (variant != null) {
+                    row.put("variant", variant);
+                }
                 row.put("first_iteration_seconds", t[0]);
                 row.put("load_seconds", j.get("diagnostics").get("load_seconds").asDouble());
                 row.put("command_seconds", t[1]);
@@ -94,10 +112,17 @@ public final class ClusterStartup {
             }
         }
         System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(rows));
+        try (Stream<Path> all = Files.walk(dir)) {
+            // deepest first, so each directory is empty when its turn comes
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** Runs the command line; returns {seconds to checkpoint {@code k} (NaN without), seconds to exit}. */
-    private static double[] run(Path dir, String name, List<String> args, Path ckpt, int k, Path eventLog)
+    private static double[] run(
+            Path dir, String name, List<String> args, Path ckpt, int k, Path eventLog, String variant)
             throws Exception {
         List<String> flags = new ArrayList<>(List.of("-Dspark.executor.memory=512m"));
         flags.addAll(FLAGS);
@@ -110,6 +135,14 @@ public final class ClusterStartup {
                     "-Dspark.eventLog.compress=false"));
         }
         List<String> cmd = CliJvm.command(dir.resolve(name + ".spark.log"), flags.toArray(new String[0]));
+        if (variant != null) {
+            // the variant's classes (and, beside them, its app jar) before the shared dependencies
+            int cp = cmd.indexOf("-cp") + 1;
+            String deps = java.util.Arrays.stream(cmd.get(cp).split(java.io.File.pathSeparator))
+                    .filter(e -> e.endsWith(".jar"))
+                    .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+            cmd.set(cp, VARIANTS.get(variant) + java.io.File.pathSeparator + deps);
+        }
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
