@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparknlsq.testing.CliJvm;
 import org.sparknlsq.testing.DecayCommands;
+import org.sparknlsq.testing.LauncherRoot;
 import org.sparknlsq.testing.StandaloneCluster;
 
 /**
@@ -173,42 +174,12 @@ class StandaloneClusterIT {
         return JSON.readTree(dir.resolve(name + ".json").toFile());
     }
 
-    /**
-     * A root for {@code jobs/spark-nlsq} over this build: the script, the log configuration and the
-     * pom copied; {@code target/classes} and the app jar linked; the launcher's build stamp and
-     * classpath file written after the pom, so that it runs what was built instead of building
-     * into {@code target/} while {@code mvn verify} uses it.
-     */
-    private static Path launcherRoot() throws IOException {
-        Path root = dir.resolve("launcher-root");
-        Path built =
-                Path.of(System.getProperty("project.build.directory", "target")).toAbsolutePath();
-        Files.createDirectories(root.resolve("jobs"));
-        Files.createDirectories(root.resolve("conf"));
-        Path target = Files.createDirectories(root.resolve("target"));
-        Files.copy(Path.of("jobs/spark-nlsq"), root.resolve("jobs/spark-nlsq"));
-        Files.copy(Path.of("conf/log4j2.properties"), root.resolve("conf/log4j2.properties"));
-        Files.copy(Path.of("pom.xml"), root.resolve("pom.xml"));
-        Files.createSymbolicLink(target.resolve("classes"), built.resolve("classes"));
-        try (Stream<Path> jars = Files.list(built)) {
-            for (Path jar : jars.filter(f -> f.getFileName().toString().endsWith("-app.jar"))
-                    .toList()) {
-                Files.createSymbolicLink(target.resolve(jar.getFileName()), jar);
-            }
-        }
-        String dependencies = Stream.of(CliJvm.classPath().split(java.io.File.pathSeparator))
-                .filter(e -> e.endsWith(".jar"))
-                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
-        Files.writeString(target.resolve("classpath-launcher.txt"), dependencies);
-        Files.writeString(target.resolve(".launcher-build"), "");
-        return root;
-    }
-
     @Test
     @Order(1)
     void theLauncherOnASparkUrlShipsItsJarAndGivesTheSameBits() throws Exception {
-        List<String> cmd = new ArrayList<>(
-                List.of(launcherRoot().resolve("jobs/spark-nlsq").toString()));
+        List<String> cmd = new ArrayList<>(List.of(LauncherRoot.stage(dir.resolve("launcher-root"))
+                .resolve("jobs/spark-nlsq")
+                .toString()));
         cmd.addAll(fitArgs("launcher", "--master", cluster.url()));
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
