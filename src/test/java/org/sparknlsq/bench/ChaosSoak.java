@@ -287,12 +287,8 @@ public final class ChaosSoak {
     }
 
     private List<String> fitArgs(String checkpointDir, Path output, boolean resume) {
-        List<String> a = DecayCommands.fit(
+        List<String> a = DecayCommands.largeFit(
                 data.toString(),
-                "--strategy",
-                "large",
-                "--partitions",
-                "4",
                 "--master",
                 "local-cluster[2,1,1024]",
                 "--checkpoint-dir",

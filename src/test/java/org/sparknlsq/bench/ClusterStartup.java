@@ -77,12 +77,8 @@ public final class ClusterStartup {
                 String variant = variants.get(i % variants.size());
                 Path ckpt = dir.resolve("ckpt-" + i);
                 Path out = dir.resolve("fit-" + i + ".json");
-                List<String> fit = DecayCommands.fit(
+                List<String> fit = DecayCommands.largeFit(
                         data.toString(),
-                        "--strategy",
-                        "large",
-                        "--partitions",
-                        "4",
                         "--master",
                         cluster.url(),
                         "--checkpoint-dir",

@@ -83,12 +83,8 @@ class StandaloneClusterIT {
     }
 
     private static List<String> fitArgs(String name, String... more) {
-        List<String> a = DecayCommands.fit(
+        List<String> a = DecayCommands.largeFit(
                 data.toString(),
-                "--strategy",
-                "large",
-                "--partitions",
-                "4",
                 "--progress",
                 "never",
                 "--output",

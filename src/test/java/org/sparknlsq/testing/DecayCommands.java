@@ -35,6 +35,13 @@ public final class DecayCommands {
                 out));
     }
 
+    /** {@link #fit} on Spark's cached path: {@code --strategy large --partitions 4}, then {@code more}. */
+    public static List<String> largeFit(String data, String... more) {
+        List<String> a = fit(data, "--strategy", "large", "--partitions", "4");
+        a.addAll(List.of(more));
+        return a;
+    }
+
     /** {@code fit} of the decay model to columns x, y and sigma of {@code data}, then {@code more}. */
     public static List<String> fit(String data, String... more) {
         List<String> a = new ArrayList<>(List.of(
