@@ -43,9 +43,12 @@ import org.sparknlsq.strategy.StrategyPlanner;
  * the notebooks) comes through here, so they share the routing, the strategy choice, the fault
  * tolerance, the validation and the checkpoints' identity.
  *
- * <p>Routing: a local CSV file below {@link StrategyPlanner#STANDARD_MAX_POINTS} points (or with
- * strategy {@code standard}), with no master, no partitions and no validation asked for, is read
- * and fitted on this JVM without starting Spark; so are in-memory arrays given without a session.
+ * <p>Routing: a local CSV file whose data fit in this JVM's heap by {@link
+ * StrategyPlanner#fitsDriver} (estimated from its size and first lines before it is read), or any
+ * local CSV file with strategy {@code standard}, with no master, no partitions and no validation
+ * asked for, is read on this JVM's cores and fitted here without starting Spark, whatever its point
+ * count: Spark on the same machine would use the same cores and add a job per pass. So are
+ * in-memory arrays given without a session.
  * Everything else runs on Spark, where the strategy is chosen by size and memory unless the
  * request names one.
  *
@@ -81,7 +84,6 @@ public final class CurveFitting {
                     request,
                     "DataFrame",
                     "dataset",
-                    null,
                     choice -> SparkInput.fromDataset(d.data(), spec(request, "DataFrame", DataFormat.PARQUET), choice),
                     t0);
         }
@@ -107,13 +109,20 @@ public final class CurveFitting {
             throw new DataException(DataException.Reason.UNREADABLE, f.path(), 0, null, "no such file");
         }
         SparkInput.Spec spec = spec(request, f.path(), format);
-        boolean onDriver = request.master() == null
+        boolean localFile = request.master() == null
                 && !request.validate()
                 && request.partitions() == 0
                 && format == DataFormat.CSV
-                && (request.strategy() == null || request.strategy() == Strategy.STANDARD)
                 && source.local()
                 && Files.isRegularFile(source.localPath());
+        boolean onDriver = localFile
+                && (request.strategy() == null
+                        ? StrategyPlanner.fitsDriver(
+                                CsvReader.estimateRecords(source.localPath()),
+                                spec.x().size(),
+                                spec.sigma() != null,
+                                Runtime.getRuntime().maxMemory())
+                        : request.strategy() == Strategy.STANDARD);
         Supplier<SparkSession> spark = f.spark() != null
                 ? f.spark()
                 : () -> SparkSessions.getOrCreate(request.master(), SparkSessions.ExecutorWait.WATCH);
@@ -122,23 +131,6 @@ public final class CurveFitting {
             CsvData csv = readCsv(source, spec);
             double readSeconds = (System.nanoTime() - t1) / 1e9;
             requireEnoughPoints(csv.file(), csv.points(), request);
-            if (request.strategy() == null && csv.points() >= StrategyPlanner.STANDARD_MAX_POINTS) {
-                SparkSession s = spark.get();
-                DataBlock all = DataBlock.concat(
-                        csv.blocks(),
-                        csv.blocks().get(0).variables(),
-                        csv.blocks().get(0).sigma() != null,
-                        0);
-                int parts = s.sparkContext().defaultParallelism();
-                return onSpark(
-                        s,
-                        request,
-                        f.path(),
-                        format.name().toLowerCase(Locale.ROOT),
-                        csv,
-                        choice -> SparkInput.fromArrays(s, all, parts, choice.levelFor(all.size())),
-                        t0);
-            }
             Supplier<String> fingerprint = () -> CheckpointIdentity.fileFingerprint(f.path(), new Configuration());
             return FitJob.done(local(request, csv.blocks(), csv, fingerprint, f.path(), readSeconds, t0));
         }
@@ -148,7 +140,6 @@ public final class CurveFitting {
                 request,
                 f.path(),
                 format.name().toLowerCase(Locale.ROOT),
-                null,
                 choice -> SparkInput.read(s, spec, choice),
                 t0);
     }
@@ -184,7 +175,6 @@ public final class CurveFitting {
                 request,
                 "in-memory arrays",
                 "arrays",
-                null,
                 choice -> SparkInput.fromArrays(s, data, parts, choice.levelFor(data.size())),
                 t0);
     }
@@ -222,11 +212,12 @@ public final class CurveFitting {
         FitDiagnostics d = new FitDiagnostics(
                 request.strategy() != null
                         ? "requested"
-                        : String.format(
-                                Locale.ROOT,
-                                "%,d points: below %,d, fitted on this JVM without Spark",
+                        : StrategyPlanner.onDriverReason(
                                 points,
-                                StrategyPlanner.STANDARD_MAX_POINTS),
+                                blocks.get(0).variables(),
+                                blocks.get(0).sigma() != null,
+                                Runtime.getRuntime().maxMemory(),
+                                csv != null),
                 null,
                 1,
                 0,
@@ -242,16 +233,15 @@ public final class CurveFitting {
                 request, result, Strategy.STANDARD, d, source, t0, TotalSumOfSquares.of(blocks), () -> sample(blocks));
     }
 
-    /** A fit through {@link SparkFitter}; {@code csv}, when given, is data already read here. */
+    /** A fit through {@link SparkFitter}. */
     private static FitJob onSpark(
             SparkSession spark,
             FitRequest request,
             String source,
             String format,
-            CsvData csv,
             Function<SparkInput.LevelChoice, SparkInput.Loaded> loader,
             long t0) {
-        int cut = csv == null ? request.partitions() : spark.sparkContext().defaultParallelism();
+        int cut = request.partitions();
         SparkInput.Loaded[] loaded = new SparkInput.Loaded[1];
         TotalSumOfSquares[] tss = {TotalSumOfSquares.EMPTY};
         Supplier<String> fingerprint = isFile(format)
@@ -294,7 +284,6 @@ public final class CurveFitting {
             } finally {
                 removeHook(onTerm);
             }
-            long dropped = r.droppedRecords() + (csv == null ? 0 : csv.droppedRecords());
             FitDiagnostics d = new FitDiagnostics(
                     r.strategyReason(),
                     spark.sparkContext().master(),
@@ -303,13 +292,12 @@ public final class CurveFitting {
                     r.epochs(),
                     r.loadSeconds(),
                     r.fit().fitSeconds(),
-                    dropped,
-                    csv == null ? null : csv.firstDropped(),
+                    r.droppedRecords(),
+                    null,
                     r.fit().faults() == null ? r.infrastructure() : Map.of(),
                     checkpoints == null ? null : checkpoints.info(),
                     validation(request, r.validation()));
-            Supplier<DataBlock> sample = csv != null ? () -> sample(csv.blocks()) : () -> sparkSample(loader);
-            return outcome(request, r.fit(), r.strategy(), d, source, t0, tss[0], sample);
+            return outcome(request, r.fit(), r.strategy(), d, source, t0, tss[0], () -> sparkSample(loader));
         });
     }
 

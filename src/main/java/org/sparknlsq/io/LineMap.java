@@ -29,6 +29,20 @@ final class LineMap {
         lastLine = line;
     }
 
+    /**
+     * Notes the records of {@code part}, whose record and line numbers are offset by {@code
+     * recordOffset} and {@code lineOffset} here: it follows the records noted so far.
+     */
+    void append(LineMap part, long recordOffset, long lineOffset) {
+        for (int i = 0; i < part.runs; i++) {
+            add(part.records[i] + recordOffset, part.lines[i] + lineOffset);
+        }
+        if (part.lastRecord >= 0) {
+            lastRecord = part.lastRecord + recordOffset;
+            lastLine = part.lastLine + lineOffset;
+        }
+    }
+
     /** The 1-based line of a record, or 0 if the index is out of range. */
     long lineOf(long record) {
         if (record < 0 || record > lastRecord) {

@@ -6,12 +6,16 @@ import java.io.InputStream;
 /**
  * Splits a byte stream into lines without decoding it: after {@link #next()} the line is {@code
  * buffer()[start(), end())}, without its {@code \n} or {@code \r\n}. The buffer grows to hold the
- * longest line; a UTF-8 byte-order mark at the start of the stream is skipped. The caller owns and
- * closes the stream.
+ * longest line; a UTF-8 byte-order mark at the start of the stream is skipped unless the stream
+ * starts inside a file. The caller owns and closes the stream.
  */
 final class LineScanner {
     private final InputStream in;
+    private final boolean skipBom;
     private byte[] buf;
+    /** Bytes of the stream before {@code buf[0]}. */
+    private long shifted;
+
     private int pos;
     private int limit;
     private int scanned;
@@ -21,7 +25,13 @@ final class LineScanner {
     private long lineNumber;
 
     LineScanner(InputStream in, int bufferSize) {
+        this(in, bufferSize, true);
+    }
+
+    /** @param skipBom whether the stream is a file's start, where a byte-order mark may be */
+    LineScanner(InputStream in, int bufferSize, boolean skipBom) {
         this.in = in;
+        this.skipBom = skipBom;
         this.buf = new byte[bufferSize];
     }
 
@@ -51,6 +61,7 @@ final class LineScanner {
 
     private void setLine(int from, int to) {
         if (lineNumber == 0
+                && skipBom
                 && to - from >= 3
                 && buf[from] == (byte) 0xEF
                 && buf[from + 1] == (byte) 0xBB
@@ -74,6 +85,7 @@ final class LineScanner {
             buf = bigger;
         } else if (pos > 0) {
             System.arraycopy(buf, pos, buf, 0, tail);
+            shifted += pos;
             scanned -= pos;
             limit = tail;
             pos = 0;
@@ -96,6 +108,11 @@ final class LineScanner {
 
     int end() {
         return end;
+    }
+
+    /** The stream offset just after the current line and its line end. */
+    long offset() {
+        return shifted + pos;
     }
 
     /** 1-based number of the current line. */

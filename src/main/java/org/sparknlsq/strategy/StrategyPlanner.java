@@ -86,6 +86,25 @@ public final class StrategyPlanner {
         return new Plan(Strategy.STREAMING, size + ": at least " + CHUNKED_MAX_POINTS + " points");
     }
 
+    /**
+     * Whether a local file's data, {@code points} of them, fit in this JVM: at most {@value
+     * #DRIVER_SHARE} of {@code heapBytes}, the share STANDARD allows. Such a file is read and
+     * fitted on the driver's own cores whatever its point count, since Spark on the same machine
+     * has no more cores to give and adds a job per pass.
+     */
+    public static boolean fitsDriver(long points, int variables, boolean sigma, long heapBytes) {
+        return dataBytes(points, variables, sigma) <= DRIVER_SHARE * heapBytes;
+    }
+
+    /** Why a fit ran on this JVM without Spark, in the words of {@link Plan#reason()}. */
+    public static String onDriverReason(long points, int variables, boolean sigma, long heapBytes, boolean file) {
+        String size = String.format(Locale.ROOT, "%,d points, %s", points, human(dataBytes(points, variables, sigma)));
+        return file
+                ? size + ": a local file whose data fit in " + Math.round(100 * DRIVER_SHARE) + "% of this JVM's heap ("
+                        + human(heapBytes) + "), fitted on its cores without Spark"
+                : size + ": arrays given without a SparkSession, fitted on this JVM's cores";
+    }
+
     /** Bytes held per point for the data: x, y and optionally sigma as doubles. */
     public static long dataBytes(long points, int variables, boolean sigma) {
         return points * 8L * (variables + 1 + (sigma ? 1 : 0));

@@ -246,4 +246,87 @@ class CsvReaderTest {
         assertEquals(Reason.UNREADABLE, gz.reason());
         assertTrue(gz.getMessage().startsWith(notGzip + ": cannot read: "), gz.getMessage());
     }
+
+    /**
+     * A file with comments, blank lines, CRLF line ends, quoted fields and (as asked) bad records
+     * scattered through it, for comparing the parallel read with a single pass.
+     */
+    private Path scattered(String name, int n, int badEvery) throws IOException {
+        StringBuilder b = new StringBuilder("\uFEFF# made for the test\n\nx,y,\"s\"\n");
+        for (int i = 0; i < n; i++) {
+            if (i % 97 == 0) {
+                b.append("# note ").append(i).append('\n');
+            }
+            if (i % 89 == 0) {
+                b.append("   \r\n");
+            }
+            String y = badEvery > 0 && i % badEvery == badEvery - 1 ? "nan" : Double.toString(Math.cos(i) * 1e3);
+            b.append(String.format(Locale.ROOT, "%.17g", i / 7.0))
+                    .append(',')
+                    .append(i % 5 == 0 ? "\"" + y + "\"" : y)
+                    .append(',')
+                    .append(0.5 + (i % 3))
+                    .append(i % 2 == 0 ? "\r\n" : "\n");
+        }
+        return file(name, b.toString());
+    }
+
+    /** The same points in the same blocks, bit for bit, and the same lines and drops. */
+    private static void assertSameRead(CsvData expected, CsvData actual) {
+        assertEquals(expected.points(), actual.points());
+        assertEquals(expected.droppedRecords(), actual.droppedRecords());
+        assertEquals(expected.firstDropped(), actual.firstDropped());
+        assertEquals(expected.blocks().size(), actual.blocks().size());
+        for (int i = 0; i < expected.blocks().size(); i++) {
+            DataBlock e = expected.blocks().get(i);
+            DataBlock a = actual.blocks().get(i);
+            assertEquals(e.firstIndex(), a.firstIndex());
+            assertArrayEquals(e.x(), a.x());
+            assertArrayEquals(e.y(), a.y());
+            assertArrayEquals(e.sigma(), a.sigma());
+        }
+        for (long r = -1; r <= expected.points(); r++) {
+            assertEquals(expected.lineOf(r), actual.lineOf(r), "record " + r);
+        }
+    }
+
+    @Test
+    void aParallelReadIsTheSinglePassWhateverTheCut() throws IOException {
+        Path p = scattered("p.csv", 60_000, 0);
+        Path bad = scattered("bad.csv", 60_000, 1_234);
+        CsvRequest keep = new CsvRequest(List.of("x"), "y", "s", BadRecordPolicy.FAILFAST, 1_000);
+        CsvRequest drop = new CsvRequest(List.of("x"), "y", "s", BadRecordPolicy.DROP, 1_000);
+        CsvData single = CsvReader.read(p, keep, Integer.MAX_VALUE, 1);
+        CsvData singleDropped = CsvReader.read(bad, drop, Integer.MAX_VALUE, 1);
+        assertEquals(60_000 / 1_234, singleDropped.droppedRecords());
+        for (int rangeBytes : new int[] {64, 4_099, 100_000}) {
+            for (int threads : new int[] {2, 3, 8}) {
+                assertSameRead(single, CsvReader.read(p, keep, rangeBytes, threads));
+                assertSameRead(singleDropped, CsvReader.read(bad, drop, rangeBytes, threads));
+            }
+        }
+    }
+
+    @Test
+    void aParallelReadReportsTheFirstBadLineInTheFile() throws IOException {
+        Path bad = scattered("bad.csv", 60_000, 20_000);
+        CsvRequest r = new CsvRequest(List.of("x"), "y", "s", BadRecordPolicy.FAILFAST, 1_000);
+        String expected = assertThrows(DataException.class, () -> CsvReader.read(bad, r, Integer.MAX_VALUE, 1))
+                .getMessage();
+        assertTrue(expected.matches(".*bad\\.csv:\\d+: column 'y': value \"nan\" is not finite"), expected);
+        for (int rangeBytes : new int[] {64, 50_000}) {
+            for (int threads : new int[] {2, 4}) {
+                assertEquals(
+                        expected,
+                        assertThrows(DataException.class, () -> CsvReader.read(bad, r, rangeBytes, threads))
+                                .getMessage());
+            }
+        }
+        Path malformed = file("m.csv", "x,y\n" + "1,2\n".repeat(5_000) + "1,2,3\n" + "1,2\n".repeat(5_000) + "1\n");
+        CsvRequest plain = request(BadRecordPolicy.DROP, null, "x");
+        assertEquals(
+                malformed + ":5002: expected 2 fields (as in the header), found 3",
+                assertThrows(DataException.class, () -> CsvReader.read(malformed, plain, 64, 3))
+                        .getMessage());
+    }
 }

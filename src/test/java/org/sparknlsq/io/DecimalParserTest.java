@@ -63,6 +63,33 @@ class DecimalParserTest {
         assertEquals(0.0, parse("0e99999999999"));
     }
 
+    /** Inputs beyond the exact fast path, where a conversion is most easily off by one ulp. */
+    @Test
+    void roundsTheHardCasesLikeTheJdk() {
+        String longMantissa = "1." + "2".repeat(800) + "e-5";
+        for (String s : new String[] {
+            "9007199254740993", // 2^53 + 1: a tie, to even
+            "9007199254740995",
+            "2.4703282292062328e-324", // just above half the smallest subnormal
+            "2.4703282292062327e-324", // just below it
+            "4.9406564584124654e-324",
+            "2.2250738585072011e-308", // the largest subnormal, spelled out
+            "1.7976931348623157e308",
+            "1.7976931348623158e308", // still rounds down to the largest double
+            "1.7976931348623159e308", // overflows
+            "0.30000000000000004",
+            "123456789012345678901234567890e-20",
+            "1e23",
+            "8.533e+68",
+            "4.1006e-184",
+            longMantissa,
+            "1e-99999999999",
+            "-7.2057594037927933e16"
+        }) {
+            assertEquals(Double.doubleToRawLongBits(Double.parseDouble(s)), Double.doubleToRawLongBits(parse(s)), s);
+        }
+    }
+
     @Test
     void readsNonFiniteWords() {
         assertTrue(Double.isNaN(parse("nan")));
