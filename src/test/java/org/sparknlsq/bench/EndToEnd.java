@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sparknlsq.kernel.DataBlock;
+import org.sparknlsq.testing.DecayCommands;
 
 /**
  * What a user waits for: the whole command, from process start to result, for spark-nlsq's {@code
@@ -39,7 +40,6 @@ import org.sparknlsq.kernel.DataBlock;
  */
 public final class EndToEnd {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String MODEL = "a*exp(-b*x) + c";
 
     private EndToEnd() {}
 
@@ -61,7 +61,7 @@ public final class EndToEnd {
         Files.createDirectories(out);
 
         ObjectNode report = JSON.createObjectNode();
-        report.put("model", MODEL);
+        report.put("model", "a*exp(-b*x)+c");
         report.put("runs", runs);
         report.put("cores", Runtime.getRuntime().availableProcessors());
         ArrayNode results = report.putArray("sizes");
@@ -95,24 +95,9 @@ public final class EndToEnd {
 
     private static Run ours(String launcher, Path csv, Path result) throws IOException, InterruptedException {
         Files.deleteIfExists(result);
-        Timed t = timed(List.of(
-                launcher,
-                "fit",
-                "--data",
-                csv.toString(),
-                "--x",
-                "x",
-                "--y",
-                "y",
-                "--sigma",
-                "sigma",
-                "--model",
-                MODEL,
-                "--params",
-                "a=1,b=1,c=0",
-                "--quiet",
-                "--output",
-                result.toString()));
+        List<String> command = new ArrayList<>(List.of(launcher));
+        command.addAll(DecayCommands.fit(csv.toString(), "--quiet", "--output", result.toString()));
+        Timed t = timed(command);
         JsonNode j = JSON.readTree(result.toFile());
         JsonNode p = j.get("parameters");
         ObjectNode detail = JSON.createObjectNode();

@@ -15,6 +15,7 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparknlsq.testing.DecayCommands;
 import org.sparknlsq.testing.LauncherRoot;
 
 /**
@@ -98,22 +99,14 @@ class LauncherCdsTest {
         Run fit = run(
                 launcher,
                 false,
-                "fit",
-                "--data",
-                Path.of("conf/examples/decay.csv").toAbsolutePath().toString(),
-                "--x",
-                "x",
-                "--y",
-                "y",
-                "--sigma",
-                "sigma",
-                "--model",
-                "a*exp(-b*x) + c",
-                "--params",
-                "a=1,b=1,c=0",
-                "--quiet",
-                "--output",
-                result.toString());
+                DecayCommands.fit(
+                                Path.of("conf/examples/decay.csv")
+                                        .toAbsolutePath()
+                                        .toString(),
+                                "--quiet",
+                                "--output",
+                                result.toString())
+                        .toArray(String[]::new));
         assertEquals(0, fit.code(), fit.err());
         assertEquals("", fit.err());
         assertTrue(Cli.JSON.readTree(result.toFile()).get("success").asBoolean(), Files.readString(result));
