@@ -75,7 +75,8 @@ public final class CurveFitter {
         LoopState s = new LoopState(problem, ft != null ? ft : source, options, monitor);
         s.checkpointing(checkpoints);
         int polished = 0;
-        Accumulator qr = null;
+        Covariance.Result covariance = null;
+        long rows = 0;
         try {
             double[] from = problem.start();
             double initialCost = Double.NaN;
@@ -88,8 +89,15 @@ public final class CurveFitter {
                 }
                 initialCost = Double.isNaN(initialCost) ? s.initialCost : initialCost;
                 polished += s.termination.converged() ? Polish.run(s) : 0;
+                rows = s.acc.count();
+                covariance = atSolution(s);
+                if (covariance != null) {
+                    break;
+                }
                 int exclusions = ft == null ? 0 : ft.exclusionCount();
-                qr = s.source.evaluate(s.x, Accumulator.Kind.QR);
+                Accumulator qr = s.source.evaluate(s.x, Accumulator.Kind.QR);
+                rows = qr.count();
+                covariance = Covariance.fromR(qr.rFactor(), s.p, rows);
                 if (ft == null || ft.exclusionCount() == exclusions) {
                     break;
                 }
@@ -104,16 +112,49 @@ public final class CurveFitter {
             }
             // the best point stands; the interrupted pass gave nothing, so no covariance
             s.termination = Termination.USER_ABORT;
+            covariance = null;
         }
-        return summarize(s, qr, polished, strategy, t0, ft == null ? null : ft.report());
+        return summarize(
+                s,
+                covariance,
+                covariance != null ? rows : s.acc.count(),
+                polished,
+                strategy,
+                t0,
+                ft == null ? null : ft.report());
     }
 
-    /** @param qr the QR pass at the solution, or null when the fit was cancelled before it */
+    /**
+     * The covariance from the loop's own accumulator at the solution, when no pass is needed: its
+     * R factor once the loop iterates with the QR accumulator (a QR pass at the same point would
+     * give the same bits), or its normal matrix when the scaled condition number is at most {@link
+     * Covariance#NORMAL_CONDITION_LIMIT}. Null when a QR pass must compute it.
+     */
+    private static Covariance.Result atSolution(LoopState s) {
+        if (s.acc.kind() == Accumulator.Kind.QR) {
+            return Covariance.fromR(s.acc.rFactor(), s.p, s.acc.count());
+        }
+        if (s.acc.kind() != Accumulator.Kind.NORMAL) {
+            return null;
+        }
+        Covariance.Result c = Covariance.fromNormal(s.acc.normalMatrix(), s.p, s.acc.count());
+        return c.scaledCondition() <= Covariance.NORMAL_CONDITION_LIMIT ? c : null;
+    }
+
+    /**
+     * @param covariance at the solution, or null when the fit was cancelled before it
+     * @param n the points behind it
+     */
     private static FitResult summarize(
-            LoopState s, Accumulator qr, int polished, String strategy, long t0, FaultReport faults) {
+            LoopState s,
+            Covariance.Result covariance,
+            long n,
+            int polished,
+            String strategy,
+            long t0,
+            FaultReport faults) {
         int p = s.p;
-        long n = qr != null ? qr.count() : s.acc.count();
-        Covariance.Result c = qr != null ? Covariance.fromR(qr.rFactor(), p, n) : Covariance.undefined(p);
+        Covariance.Result c = covariance != null ? covariance : Covariance.undefined(p);
         double seconds = (System.nanoTime() - t0) / 1e9;
         double chi2 = 2 * s.cost;
         long dof = n - p;

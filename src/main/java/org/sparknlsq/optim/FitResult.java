@@ -14,12 +14,16 @@ import org.sparknlsq.robust.FaultReport;
  *       cost (polish passes may move it within the rounding noise of the cost).
  *   <li>{@code cost} = Σ ½C²ρ((r/C)²) with r = (f − y)/σ; {@code chiSquared} = 2·cost (Σr² for the
  *       linear loss); {@code reducedChiSquared} = χ²/(n − p).
- *   <li>{@code covariance} = pinv(JᵀWJ) at the solution, computed from a QR factor of the
- *       weighted Jacobian (never from the squared matrix), multiplied by the reduced χ² unless
+ *   <li>{@code covariance} = pinv(JᵀWJ) at the solution, multiplied by the reduced χ² unless
  *       {@code absoluteSigma} (scipy {@code curve_fit}). With n = p and relative sigma it is
- *       infinite, as in scipy.
+ *       infinite, as in scipy. It comes from a QR factor of the weighted Jacobian, made by one
+ *       more pass over the data at the solution; without that pass when the loop already holds
+ *       the factor (it iterated with the QR accumulator), or from the loop's own JᵀWJ when the
+ *       scaled condition number is at most {@link
+ *       org.sparknlsq.linalg.Covariance#NORMAL_CONDITION_LIMIT}, where squaring it costs under
+ *       2·10⁻¹² relative.
  *   <li>{@code success} is true only when a convergence test was met.
- *   <li>{@code fitSeconds} is the wall time of the whole fit, the covariance pass included;
+ *   <li>{@code fitSeconds} is the wall time of the whole fit, a covariance pass included;
  *       {@code dataPasses} counts every pass over the data, that one included.
  * </ul>
  */
