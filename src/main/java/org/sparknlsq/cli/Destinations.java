@@ -12,14 +12,21 @@ final class Destinations {
     private Destinations() {}
 
     /**
-     * An output (the result, the report's files, the checkpoint directory) that is, holds or lies
-     * inside an input (the data, the config, a checkpoint resumed from) is refused: paths are
-     * compared after resolving symlinks and {@code ..}, URIs by their normalized paths.
+     * Where the command writes: an output that is, holds or lies inside an input (the data, the
+     * config, a checkpoint resumed from) is refused, and so are two outputs of which one is, holds
+     * or lies inside the other (the result inside the report directory, the status file on the
+     * result, a result among the checkpoints). Paths are compared after resolving symlinks and
+     * {@code ..}, URIs by their normalized paths.
+     *
+     * @param report the report directory (its files, fit-report.png and .html, are compared too)
      */
-    static void refuseInputs(List<String> inputs, String checkpointDir, String output, String report) {
+    static void refuseOverlaps(
+            List<String> inputs, String checkpointDir, String output, String report, String statusFile) {
         String[][] outputs = {
             {"--checkpoint-dir", checkpointDir},
             {"--output", output},
+            {StatusFile.OPTION, statusFile},
+            {"--report", report},
             {
                 "--report",
                 report == null ? null : Path.of(report, "fit-report.png").toString()
@@ -29,13 +36,41 @@ final class Destinations {
                 report == null ? null : Path.of(report, "fit-report.html").toString()
             }
         };
-        for (String[] o : outputs) {
+        for (int i = 0; i < outputs.length; i++) {
+            String[] o = outputs[i];
+            if (o[1] == null) {
+                continue;
+            }
             for (String in : inputs) {
-                if (o[1] != null && Predictions.overlaps(o[1], in)) {
+                if (Predictions.overlaps(o[1], in)) {
                     throw CliException.config(o[0] + ": " + o[1] + " is, holds or lies inside an input (" + in
                             + "); an output never replaces an input");
                 }
             }
+            for (int j = i + 1; j < outputs.length; j++) {
+                String[] other = outputs[j];
+                if (other[1] != null && !o[0].equals(other[0]) && Predictions.overlaps(o[1], other[1])) {
+                    throw CliException.config(o[0] + " " + o[1] + " and " + other[0] + " " + other[1]
+                            + " are, hold or lie inside each other; give each output its own place");
+                }
+            }
+        }
+    }
+
+    /**
+     * An existing local destination must be a regular file: an output is written beside it and
+     * renamed into place, which would replace a FIFO, a device or the link {@code /dev/stdout}
+     * with a plain file. Checked through symlinks.
+     */
+    static void requireRegularFile(String option, String where) {
+        if (where == null || !Location.of(where).local()) {
+            return;
+        }
+        Path p = Location.of(where).localPath();
+        if (Files.exists(p) && !Files.isRegularFile(p)) {
+            throw CliException.config(option + ": " + where + " exists and is not a regular file ("
+                    + (Files.isDirectory(p) ? "a directory" : "a device, FIFO or socket")
+                    + "); give the path of a file to write");
         }
     }
 
@@ -68,9 +103,7 @@ final class Destinations {
         }
         Path target = output.localPath().toAbsolutePath();
         Path dir = target.getParent();
-        if (Files.isDirectory(target)) {
-            throw CliException.config("--output: " + output + " is a directory");
-        }
+        requireRegularFile("--output", output.toString());
         if (dir == null) {
             throw CliException.config("--output: " + output + " has no directory");
         }

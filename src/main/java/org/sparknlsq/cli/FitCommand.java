@@ -141,7 +141,8 @@ final class FitCommand implements Callable<Integer> {
                 new String[] {"--output", output},
                 new String[] {"--report", report},
                 new String[] {"--checkpoint-dir", checkpointArgs.dir});
-        Destinations.refuseInputs(inputs, checkpointArgs.dir, output, report);
+        Destinations.refuseOverlaps(inputs, checkpointArgs.dir, output, report, statusFile);
+        Destinations.requireRegularFile(StatusFile.OPTION, statusFile);
         Destinations.checkOutput(target);
         Destinations.checkReportDirectory(report);
         FitInput.FileInput input = FitInput.file(problem.data, problem.format).withSpark(this::spark);

@@ -3,7 +3,10 @@ package org.sparknlsq.cli;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
@@ -83,10 +86,13 @@ final class GenerateCommand implements Callable<Integer> {
             names = "--out",
             required = true,
             paramLabel = "URI",
-            description = "Output directory (Parquet); must not exist.")
+            description = "Output directory (Parquet); must not exist. Written beside it and renamed into place.")
     String out;
 
-    @Option(names = "--overwrite", description = "Replace --out if it exists.")
+    @Option(
+            names = "--overwrite",
+            description = "Replace --out if it exists and is a data set of part files (never a file, another"
+                    + " directory or one holding the working directory).")
     boolean overwrite;
 
     @Option(
@@ -132,13 +138,24 @@ final class GenerateCommand implements Callable<Integer> {
         if (partitions < 0) {
             throw CliException.config("--partitions: expected 0 (Spark's parallelism) or more, got " + partitions);
         }
+        if (partitions > n) {
+            throw CliException.config(
+                    "--partitions: " + partitions + " files for " + n + " point(s); at most one file per point");
+        }
         try (SparkSessions.Owned session = SparkStart.open(master)) {
             SparkSession spark = session.session();
-            if (!overwrite && exists(spark, out)) {
+            org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(out);
+            FileSystem fs = fileSystem(spark, target);
+            boolean replace = exists(fs, target);
+            if (replace && !overwrite) {
                 throw CliException.config(
                         "--out: " + out + " exists; choose a new name or add --overwrite to replace it");
             }
-            int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+            if (replace) {
+                refuseToReplace(fs, target);
+            }
+            int parts = (int)
+                    Math.min(partitions > 0 ? partitions : spark.sparkContext().defaultParallelism(), n);
             StructType schema = new StructType().add("x", DataTypes.DoubleType).add("y", DataTypes.DoubleType);
             if (noise > 0) {
                 schema = schema.add("sigma", DataTypes.DoubleType);
@@ -146,10 +163,26 @@ final class GenerateCommand implements Callable<Integer> {
             JavaRDD<Row> rows = spark.range(0, n, 1, parts)
                     .javaRDD()
                     .mapPartitions(points(choice.model(), choice.start(), lo, hi, n, noise, seed));
-            spark.createDataFrame(rows, schema)
-                    .write()
-                    .mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
-                    .parquet(out);
+            // written beside the target and renamed into place: a killed run leaves only a hidden
+            // temporary sibling, never a half-written --out
+            org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(
+                    target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+            try {
+                spark.createDataFrame(rows, schema)
+                        .write()
+                        .mode(SaveMode.ErrorIfExists)
+                        .parquet(tmp.toString());
+                if (replace && !fs.delete(target, true)) {
+                    throw CliException.config("--out: cannot remove the old " + out);
+                }
+                if (!fs.rename(tmp, target)) {
+                    throw CliException.config("--out: cannot rename the new data set to " + out);
+                }
+            } catch (java.io.IOException e) {
+                throw CliException.config("--out: cannot write " + out + ": " + e.getMessage());
+            } finally {
+                deleteQuietly(fs, tmp);
+            }
             spec.commandLine()
                     .getOut()
                     .printf(Locale.ROOT, "wrote %,d points in %d file(s) to %s%n", n, parts, out)
@@ -158,12 +191,61 @@ final class GenerateCommand implements Callable<Integer> {
         return ExitCode.SUCCESS.code();
     }
 
-    private static boolean exists(SparkSession spark, String path) {
+    private static FileSystem fileSystem(SparkSession spark, org.apache.hadoop.fs.Path p) {
         try {
-            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-            return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+            return p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        } catch (java.io.IOException | RuntimeException e) {
+            throw CliException.config("--out: cannot use " + p + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean exists(FileSystem fs, org.apache.hadoop.fs.Path p) {
+        try {
+            return fs.exists(p);
         } catch (java.io.IOException e) {
-            throw CliException.config("--out: cannot check " + path + ": " + e.getMessage());
+            throw CliException.config("--out: cannot check " + p + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code --overwrite} replaces only what {@code generate} (or any Parquet writer) makes: a
+     * directory of part files and their bookkeeping ({@code part-*}, {@code _SUCCESS}, hidden and
+     * {@code _}-prefixed entries), and never one that holds the working directory. Anything else
+     * (a file, a directory with other contents) is refused, so a mistyped {@code --out} cannot
+     * delete someone's work.
+     */
+    private static void refuseToReplace(FileSystem fs, org.apache.hadoop.fs.Path target) {
+        try {
+            if (!fs.getFileStatus(target).isDirectory()) {
+                throw CliException.config("--out: " + target + " is a file, not a data set written by generate;"
+                        + " --overwrite replaces only such a directory");
+            }
+            if (fs.getUri().getScheme() != null && fs.getUri().getScheme().equals("file")) {
+                java.nio.file.Path real =
+                        java.nio.file.Path.of(target.toUri().getPath()).toRealPath();
+                if (java.nio.file.Path.of("").toAbsolutePath().toRealPath().startsWith(real)) {
+                    throw CliException.config(
+                            "--out: " + target + " holds the working directory; --overwrite" + " never replaces it");
+                }
+            }
+            for (FileStatus f : fs.listStatus(target)) {
+                String name = f.getPath().getName();
+                boolean ours = (name.startsWith("part-") && f.isFile()) || name.startsWith("_") || name.startsWith(".");
+                if (!ours) {
+                    throw CliException.config("--out: " + target + " holds " + name + ", which generate does not"
+                            + " write; --overwrite replaces only a data set of part files");
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw CliException.config("--out: cannot check " + target + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(FileSystem fs, org.apache.hadoop.fs.Path p) {
+        try {
+            fs.delete(p, true);
+        } catch (java.io.IOException ignored) {
+            // a leftover hidden sibling is harmless; the error that matters is already on its way
         }
     }
 

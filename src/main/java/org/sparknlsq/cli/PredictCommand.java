@@ -125,10 +125,13 @@ final class PredictCommand implements Callable<Integer> {
             throw CliException.config("--result: a local result file is expected, got " + file);
         }
         try {
-            return SavedFit.parse(Files.readString(Path.of(where.localPath().toString()), StandardCharsets.UTF_8));
+            SavedFit fit =
+                    SavedFit.parse(Files.readString(Path.of(where.localPath().toString()), StandardCharsets.UTF_8));
+            fit.predictor(); // the model must compile over its variables, before Spark starts
+            return fit;
         } catch (IOException e) {
             throw CliException.config("--result: cannot read " + file + ": " + FitCommand.reason(e));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) { // an ExpressionException among them
             throw CliException.config("--result: " + file + ": " + e.getMessage());
         }
     }

@@ -14,8 +14,11 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
+import org.sparknlsq.io.DataException;
 import org.sparknlsq.io.DataFormat;
 import org.sparknlsq.io.Location;
 import org.sparknlsq.spark.SparkInput;
@@ -100,6 +103,10 @@ public final class Predictions {
         if (out == DataFormat.HDF5) {
             throw new InvalidSettingsException("outputFormat", "HDF5 is not written; use csv, parquet, orc or json");
         }
+        if (in == DataFormat.HDF5) {
+            throw new InvalidSettingsException(
+                    "format", "HDF5 is read for fits only; predict reads csv, parquet, orc or json");
+        }
         List<String> cols = xCols != null ? xCols : fit.xColumns();
         Dataset<Row> df = SparkInput.frame(spark, data, in, cols);
         List<String> present = List.of(df.columns());
@@ -109,7 +116,17 @@ public final class Predictions {
                         "xCols",
                         "column '" + c + "' is not in " + data + " (columns: " + String.join(", ", present) + ")");
             }
+            DataType type = df.schema().apply(c).dataType();
+            if (!(type instanceof NumericType)) {
+                throw new DataException(
+                        DataException.Reason.MALFORMED,
+                        data,
+                        0,
+                        c,
+                        "has type " + type.simpleString() + "; the model's variables must be numeric");
+            }
         }
+        refuseColumnClash(present, predictionCol, stdCol);
         Dataset<Row> result = add(df, fit.predictor(), cols, predictionCol, stdCol);
         Path target = new Path(output);
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
@@ -135,6 +152,24 @@ public final class Predictions {
                     .count();
         } catch (IOException e) {
             throw new InvalidSettingsException("output", "cannot write " + output + ": " + e.getMessage());
+        }
+    }
+
+    /** The new columns must be new, and two: a prediction never replaces an input column. */
+    private static void refuseColumnClash(List<String> present, String predictionCol, String stdCol) {
+        if (present.contains(predictionCol)) {
+            throw new InvalidSettingsException(
+                    "predictionCol", "'" + predictionCol + "' is already a column of the data; choose a new name");
+        }
+        if (stdCol != null && !stdCol.isEmpty()) {
+            if (present.contains(stdCol)) {
+                throw new InvalidSettingsException(
+                        "stdCol", "'" + stdCol + "' is already a column of the data; choose a new name");
+            }
+            if (stdCol.equals(predictionCol)) {
+                throw new InvalidSettingsException(
+                        "stdCol", "'" + stdCol + "' is also the prediction column; give the two different names");
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
@@ -97,11 +98,24 @@ public final class SparkSessions {
         return why != null ? why : failure;
     }
 
+    /** A count from a master URL, saturated: digits beyond an int are just as many. */
+    private static long threads(String digits) {
+        return digits.length() > 9 ? Long.MAX_VALUE : Long.parseLong(digits);
+    }
+
     /** How long {@link #checkMaster} waits for a standalone master's port to accept a connection. */
     public static final int MASTER_CONNECT_TIMEOUT_MS = 5_000;
 
     private static final Pattern LOCAL = Pattern.compile("local(\\[(\\*|[1-9]\\d*)(,[1-9]\\d*)?\\])?");
-    private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[[1-9]\\d*,[1-9]\\d*,[1-9]\\d*\\]");
+    private static final Pattern LOCAL_CLUSTER =
+            Pattern.compile("local-cluster\\[([1-9]\\d*),([1-9]\\d*),([1-9]\\d*)\\]");
+    /** The most threads a {@code local[N]} master may ask for: each is a thread of this JVM. */
+    public static final int MAX_LOCAL_THREADS = 1024;
+    /** The least memory per worker of {@code local-cluster[N,C,M]} that Spark starts. */
+    static final int MIN_WORKER_MIB = 512;
+
+    private static final String YARN_MANAGER = "org.apache.spark.scheduler.cluster.YarnClusterManager";
+    private static final String K8S_MANAGER = "org.apache.spark.scheduler.cluster.k8s.KubernetesClusterManager";
     private static final Pattern STANDALONE = Pattern.compile("spark://([^:/,]+:\\d+)(,[^:/,]+:\\d+)*");
 
     /**
@@ -116,10 +130,33 @@ public final class SparkSessions {
      */
     public static void checkMaster(String master) {
         String m = master.strip();
-        if (LOCAL.matcher(m).matches()
-                || LOCAL_CLUSTER.matcher(m).matches()
-                || m.equals("yarn")
-                || (m.startsWith("k8s://") && m.length() > "k8s://".length())) {
+        Matcher local = LOCAL.matcher(m);
+        if (local.matches()) {
+            if (local.group(2) != null && !local.group(2).equals("*") && threads(local.group(2)) > MAX_LOCAL_THREADS) {
+                throw new IllegalArgumentException("master " + master + " asks for " + local.group(2)
+                        + " threads; at most " + MAX_LOCAL_THREADS + " (this machine has "
+                        + Runtime.getRuntime().availableProcessors() + " cores: local[*] uses them all)");
+            }
+            return;
+        }
+        Matcher cluster = LOCAL_CLUSTER.matcher(m);
+        if (cluster.matches()) {
+            if (threads(cluster.group(3)) < MIN_WORKER_MIB) {
+                throw new IllegalArgumentException("master " + master + " gives each worker " + cluster.group(3)
+                        + " MiB; Spark needs at least " + MIN_WORKER_MIB + " MiB per worker");
+            }
+            return;
+        }
+        if (m.equals("yarn") || (m.startsWith("k8s://") && m.length() > "k8s://".length())) {
+            String manager = m.equals("yarn") ? YARN_MANAGER : K8S_MANAGER;
+            try {
+                Class.forName(manager, false, SparkSessions.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalArgumentException("master " + master + " needs Spark's "
+                        + (m.equals("yarn") ? "YARN" : "Kubernetes") + " support, which is not on this command's"
+                        + " class path: submit with spark-submit from a Spark distribution (jobs/submit.sh "
+                        + (m.equals("yarn") ? "yarn" : "k8s") + " ...)");
+            }
             return;
         }
         if (!STANDALONE.matcher(m).matches()) {
