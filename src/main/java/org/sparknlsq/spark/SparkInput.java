@@ -231,12 +231,42 @@ public final class SparkInput {
 
     /**
      * A file, directory or URI as a DataFrame, as a fit reads it: CSV with a header row, {@code #}
-     * comment lines and the {@code numeric} columns typed as double (a malformed line lands in a
-     * corrupt-record column, dropped here); Parquet, ORC and JSON lines as Spark reads them.
+     * comment lines and the {@code numeric} columns typed as double; Parquet, ORC and JSON lines
+     * as Spark reads them. A CSV record that is malformed (text that is no number in a numeric
+     * column, a wrong field count) is a {@link DataException} naming it, found by one Spark job
+     * that scans the file before the frame is returned: nothing is nulled silently.
      */
     public static Dataset<Row> frame(SparkSession spark, String path, DataFormat format, List<String> numeric) {
         return switch (format) {
-            case CSV -> csv(spark, path, numeric).drop(CORRUPT_COL);
+            case CSV -> {
+                Dataset<Row> df = csv(spark, path, numeric);
+                List<Column> cols = new ArrayList<>();
+                List<String> present = List.of(df.columns());
+                for (String c : numeric) {
+                    if (present.contains(c)) { // a missing one is the caller's to name
+                        cols.add(functions.col(quote(c)));
+                    }
+                }
+                if (cols.isEmpty()) {
+                    yield df.drop(CORRUPT_COL); // Spark will not scan for the corrupt column alone
+                }
+                cols.add(functions.col(CORRUPT_COL));
+                List<Row> bad = df.select(cols.toArray(Column[]::new))
+                        .filter(functions.col(CORRUPT_COL).isNotNull())
+                        .limit(1)
+                        .collectAsList();
+                if (!bad.isEmpty()) {
+                    throw new DataException(
+                            Reason.MALFORMED,
+                            path,
+                            0,
+                            null,
+                            "record \"" + shown(bad.get(0).getString(cols.size() - 1)) + "\" is malformed (a value"
+                                    + " that is no number in " + String.join(", ", numeric)
+                                    + ", or a wrong field count)");
+                }
+                yield df.drop(CORRUPT_COL);
+            }
             case PARQUET -> spark.read().parquet(path);
             case ORC -> spark.read().orc(path);
             case JSON -> spark.read().json(path);
@@ -288,6 +318,12 @@ public final class SparkInput {
             }
         }
         return null;
+    }
+
+    /** A record for a message: its first 60 characters (the command escapes what is not printable). */
+    private static String shown(String record) {
+        String r = record.strip();
+        return r.length() <= 60 ? r : r.substring(0, 60) + "...";
     }
 
     private static String quote(String name) {

@@ -2,6 +2,7 @@ package org.sparknlsq.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -153,7 +154,7 @@ class FixAndPredictTest {
                 "t",
                 "--output",
                 dir.resolve("other.parquet").toString());
-        assertEquals(2, noColumn.code());
+        assertEquals(2, noColumn.code(), noColumn.err());
         assertTrue(noColumn.err().contains("--x: column 't' is not in"), noColumn.err());
     }
 
@@ -220,6 +221,114 @@ class FixAndPredictTest {
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.errLines().size(), r.err());
         assertTrue(r.err().contains("exists; choose a new name or add --overwrite"), r.err());
+    }
+
+    private static Cli.Run generate(Path out, String... more) {
+        return Cli.run(Cli.concat(
+                new String[] {"generate", "--model", "a*x", "--params", "a=1", "--x-range", "0:1", "--n", "100"},
+                Cli.concat(more, "--out", out.toString())));
+    }
+
+    @Test
+    void generateOverwritesOnlyADataSetOfPartFilesAndWritesBesideIt() throws IOException {
+        Path sets = Files.createDirectories(dir.resolve("sets"));
+        Path out = sets.resolve("g.parquet");
+        assertEquals(0, generate(out, "--partitions", "2").code());
+        Cli.Run again = generate(out, "--partitions", "3", "--overwrite");
+        assertEquals(0, again.code(), again.err());
+        try (var files = Files.list(out)) {
+            assertEquals(
+                    3,
+                    files.filter(f -> f.getFileName().toString().startsWith("part-"))
+                            .count());
+        }
+        try (var siblings = Files.list(sets)) {
+            assertEquals(List.of(out), siblings.toList(), "no temporary sibling is left");
+        }
+
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Files.writeString(work.resolve("notes.txt"), "precious");
+        Cli.Run other = generate(work, "--overwrite");
+        assertEquals(2, other.code(), other.err());
+        assertTrue(other.err().contains("holds notes.txt, which generate does not write"), other.err());
+        assertEquals("precious", Files.readString(work.resolve("notes.txt")));
+
+        Path csv = Files.writeString(dir.resolve("keep.csv"), "x,y\n1,2\n");
+        Cli.Run file = generate(csv, "--overwrite");
+        assertEquals(2, file.code(), file.err());
+        assertTrue(file.err().contains("is a file, not a data set written by generate"), file.err());
+        assertEquals("x,y\n1,2\n", Files.readString(csv));
+
+        Cli.Run tooMany = generate(dir.resolve("many.parquet"), "--partitions", "101");
+        assertEquals(2, tooMany.code(), tooMany.err());
+        assertTrue(tooMany.err().contains("--partitions: 101 files for 100 point(s)"), tooMany.err());
+    }
+
+    @Test
+    void predictRefusesWhatItCannotDoBeforeWritingAnything() throws IOException {
+        Path result = dir.resolve("fit.json");
+        assertEquals(
+                0,
+                Cli.run(Cli.concat(new String[] {"fit"}, decay("a=1,b=1,c=0", "--output", result.toString())))
+                        .code());
+        Path bad = Files.writeString(
+                dir.resolve("bad.json"), Files.readString(result).replace("a*exp(-b*x) + c", "a*expp(-b*x) + c"));
+        Path out = dir.resolve("o.parquet");
+        Cli.Run model =
+                Cli.run("predict", "--result", bad.toString(), "--data", DECAY.toString(), "--output", out.toString());
+        assertEquals(2, model.code(), model.err());
+        assertTrue(model.err().contains("--result: " + bad + ": "), model.err());
+        assertTrue(model.err().contains("expp"), model.err());
+
+        Cli.Run clash = Cli.run(
+                "predict",
+                "--result",
+                result.toString(),
+                "--data",
+                DECAY.toString(),
+                "--output",
+                out.toString(),
+                "--prediction-col",
+                "y");
+        assertEquals(2, clash.code(), clash.err());
+        assertTrue(clash.err().contains("'y' is already a column of the data"), clash.err());
+        Cli.Run same = Cli.run(
+                "predict",
+                "--result",
+                result.toString(),
+                "--data",
+                DECAY.toString(),
+                "--output",
+                out.toString(),
+                "--prediction-col",
+                "p",
+                "--std-col",
+                "p");
+        assertEquals(2, same.code(), same.err());
+        assertTrue(same.err().contains("'p' is also the prediction column"), same.err());
+
+        Path text = Files.write(dir.resolve("text.csv"), List.of("x,label", "abc,p1", "0.5,p2"));
+        Cli.Run words = Cli.run(
+                "predict", "--result", result.toString(), "--data", text.toString(), "--output", out.toString());
+        assertEquals(3, words.code(), words.err());
+        assertTrue(
+                words.err().contains(text + ": record \"abc,p1\" is malformed (a value that is no number in x"),
+                words.err());
+
+        Cli.Run hdf5 = Cli.run(
+                "predict",
+                "--result",
+                result.toString(),
+                "--data",
+                Path.of("conf/examples/decay.h5").toAbsolutePath().toString(),
+                "--output",
+                out.toString());
+        assertEquals(2, hdf5.code(), hdf5.err());
+        assertTrue(hdf5.err().contains("HDF5 is read for fits only"), hdf5.err());
+        for (Cli.Run r : List.of(model, clash, same, words, hdf5)) {
+            assertEquals(1, r.errLines().size(), r.err());
+        }
+        assertFalse(Files.exists(out));
     }
 
     @Test
