@@ -264,6 +264,14 @@ class FixAndPredictTest {
         assertTrue(tooMany.err().contains("--partitions: 101 files for 100 point(s)"), tooMany.err());
     }
 
+    private static Cli.Run predict(Path result, Path data, Path out, String... more) {
+        return Cli.run(Cli.concat(
+                new String[] {
+                    "predict", "--result", result.toString(), "--data", data.toString(), "--output", out.toString()
+                },
+                more));
+    }
+
     @Test
     void predictRefusesWhatItCannotDoBeforeWritingAnything() throws IOException {
         Path result = dir.resolve("fit.json");
@@ -274,55 +282,26 @@ class FixAndPredictTest {
         Path bad = Files.writeString(
                 dir.resolve("bad.json"), Files.readString(result).replace("a*exp(-b*x) + c", "a*expp(-b*x) + c"));
         Path out = dir.resolve("o.parquet");
-        Cli.Run model =
-                Cli.run("predict", "--result", bad.toString(), "--data", DECAY.toString(), "--output", out.toString());
+        Cli.Run model = predict(bad, DECAY, out);
         assertEquals(2, model.code(), model.err());
         assertTrue(model.err().contains("--result: " + bad + ": "), model.err());
         assertTrue(model.err().contains("expp"), model.err());
 
-        Cli.Run clash = Cli.run(
-                "predict",
-                "--result",
-                result.toString(),
-                "--data",
-                DECAY.toString(),
-                "--output",
-                out.toString(),
-                "--prediction-col",
-                "y");
+        Cli.Run clash = predict(result, DECAY, out, "--prediction-col", "y");
         assertEquals(2, clash.code(), clash.err());
         assertTrue(clash.err().contains("'y' is already a column of the data"), clash.err());
-        Cli.Run same = Cli.run(
-                "predict",
-                "--result",
-                result.toString(),
-                "--data",
-                DECAY.toString(),
-                "--output",
-                out.toString(),
-                "--prediction-col",
-                "p",
-                "--std-col",
-                "p");
+        Cli.Run same = predict(result, DECAY, out, "--prediction-col", "p", "--std-col", "p");
         assertEquals(2, same.code(), same.err());
         assertTrue(same.err().contains("'p' is also the prediction column"), same.err());
 
         Path text = Files.write(dir.resolve("text.csv"), List.of("x,label", "abc,p1", "0.5,p2"));
-        Cli.Run words = Cli.run(
-                "predict", "--result", result.toString(), "--data", text.toString(), "--output", out.toString());
+        Cli.Run words = predict(result, text, out);
         assertEquals(3, words.code(), words.err());
         assertTrue(
                 words.err().contains(text + ": record \"abc,p1\" is malformed (a value that is no number in x"),
                 words.err());
 
-        Cli.Run hdf5 = Cli.run(
-                "predict",
-                "--result",
-                result.toString(),
-                "--data",
-                Path.of("conf/examples/decay.h5").toAbsolutePath().toString(),
-                "--output",
-                out.toString());
+        Cli.Run hdf5 = predict(result, Path.of("conf/examples/decay.h5").toAbsolutePath(), out);
         assertEquals(2, hdf5.code(), hdf5.err());
         assertTrue(hdf5.err().contains("HDF5 is read for fits only"), hdf5.err());
         for (Cli.Run r : List.of(model, clash, same, words, hdf5)) {
