@@ -36,6 +36,7 @@ class FitErrorsTest {
         Cli.write(dir, "header.csv", "x,y,s\n# no rows\n");
         Cli.write(dir, "two.csv", "x,y,s\n1,2,1\n2,3,1\n");
         Cli.write(dir, "escape.csv", "\u001b[2Jx,y\n1,2\n2,3\n");
+        Cli.write(dir, "bidi.csv", "\u202ex\u200b,y\n1,2\n2,3\n");
     }
 
     /** Arguments after {@code fit --data DIR/file}; expected code; fragments of the message. */
@@ -140,6 +141,8 @@ class FitErrorsTest {
                 c("good.csv", "--model e*x+b --params e=1,b=0", 2, "--params: 'e' is a constant of the expression"),
                 c("good.csv", "--model a*x+pi --params a=1,pi=0", 2, "--params: 'pi' is a constant"),
                 c("escape.csv", "", 3, "available columns: \\x1b[2Jx, y"),
+                c("bidi.csv", "", 3, "available columns: \\u202ex\\u200b, y"),
+                c("good.csv", "--params a=" + "9".repeat(100_000) + ",b=0", 2, "more characters)"),
                 c(
                         "good.csv",
                         "--output DIR/good.csv/sub/r.json",
@@ -180,6 +183,7 @@ class FitErrorsTest {
         assertEquals(1, r.errLines().size(), r.err());
         String line = r.errLines().get(0);
         assertTrue(line.startsWith(Main.ERROR_PREFIX), line);
+        assertTrue(line.length() < 2_000, () -> "a message of " + line.length() + " characters");
         for (String f : fragments) {
             assertTrue(line.contains(f), () -> "expected \"" + f + "\" in: " + line);
         }
