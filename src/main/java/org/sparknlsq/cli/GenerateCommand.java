@@ -3,7 +3,6 @@ package org.sparknlsq.cli;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -17,6 +16,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparknlsq.fit.FitRequest;
 import org.sparknlsq.fit.InvalidSettingsException;
+import org.sparknlsq.io.DirectoryOutput;
 import org.sparknlsq.model.CurveModel;
 import org.sparknlsq.problem.FitProblem;
 import org.sparknlsq.spark.SparkSessions;
@@ -165,23 +165,14 @@ final class GenerateCommand implements Callable<Integer> {
                     .mapPartitions(points(choice.model(), choice.start(), lo, hi, n, noise, seed));
             // written beside the target and renamed into place: a killed run leaves only a hidden
             // temporary sibling, never a half-written --out
-            org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(
-                    target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+            StructType columns = schema;
             try {
-                spark.createDataFrame(rows, schema)
+                DirectoryOutput.write(fs, target, replace, tmp -> spark.createDataFrame(rows, columns)
                         .write()
                         .mode(SaveMode.ErrorIfExists)
-                        .parquet(tmp.toString());
-                if (replace && !fs.delete(target, true)) {
-                    throw CliException.config("--out: cannot remove the old " + out);
-                }
-                if (!fs.rename(tmp, target)) {
-                    throw CliException.config("--out: cannot rename the new data set to " + out);
-                }
+                        .parquet(tmp));
             } catch (java.io.IOException e) {
                 throw CliException.config("--out: cannot write " + out + ": " + e.getMessage());
-            } finally {
-                deleteQuietly(fs, tmp);
             }
             spec.commandLine()
                     .getOut()
@@ -238,14 +229,6 @@ final class GenerateCommand implements Callable<Integer> {
             }
         } catch (java.io.IOException e) {
             throw CliException.config("--out: cannot check " + target + ": " + e.getMessage());
-        }
-    }
-
-    private static void deleteQuietly(FileSystem fs, org.apache.hadoop.fs.Path p) {
-        try {
-            fs.delete(p, true);
-        } catch (java.io.IOException ignored) {
-            // a leftover hidden sibling is harmless; the error that matters is already on its way
         }
     }
 

@@ -3,7 +3,6 @@ package org.sparknlsq.fit;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -20,6 +19,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 import org.sparknlsq.io.DataException;
 import org.sparknlsq.io.DataFormat;
+import org.sparknlsq.io.DirectoryOutput;
 import org.sparknlsq.io.Location;
 import org.sparknlsq.spark.SparkInput;
 
@@ -129,7 +129,6 @@ public final class Predictions {
         refuseColumnClash(present, predictionCol, stdCol);
         Dataset<Row> result = add(df, fit.predictor(), cols, predictionCol, stdCol);
         Path target = new Path(output);
-        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
         try {
             FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
             if (fs.exists(target)) {
@@ -140,11 +139,8 @@ public final class Predictions {
             if (out == DataFormat.CSV) {
                 writer = writer.option("header", "true");
             }
-            writer.format(out.name().toLowerCase(Locale.ROOT)).save(tmp.toString());
-            if (!fs.rename(tmp, target)) {
-                fs.delete(tmp, true);
-                throw new IOException("cannot rename " + tmp + " to " + target);
-            }
+            var format = writer.format(out.name().toLowerCase(Locale.ROOT));
+            DirectoryOutput.write(fs, target, false, format::save);
             return spark.read()
                     .format(out.name().toLowerCase(Locale.ROOT))
                     .option("header", "true")

@@ -63,26 +63,44 @@ public final class Covariance {
         }
         SymmetricEigen eig = SymmetricEigen.of(scaled, p);
         if (eig == null) {
-            double[] nan = new double[p * p];
-            Arrays.fill(nan, Double.NaN);
-            return new Result(nan, Double.POSITIVE_INFINITY, 0);
+            return notDecomposed(p);
         }
         double[] s = new double[p];
         for (int i = 0; i < p; i++) {
             s[i] = Math.sqrt(Math.max(eig.values()[i], 0.0));
         }
-        double smax = s[0];
-        double smin = s[p - 1];
+        return scaledInverse(s, eig.vectors(), colNorm, rows);
+    }
+
+    /** EJML's decomposition did not converge: no covariance, an infinite condition number. */
+    private static Result notDecomposed(int p) {
+        double[] nan = new double[p * p];
+        Arrays.fill(nan, Double.NaN);
+        return new Result(nan, Double.POSITIVE_INFINITY, 0);
+    }
+
+    /**
+     * {@code pinv = D⁻¹·V·S⁻²·Vᵀ·D⁻¹} from the singular values {@code s} of the column-scaled J, its
+     * right singular vectors (row-major p×p, column k for {@code s[k]}) and the column norms D;
+     * singular values below {@code ε·max(m, p)·s_max} count as zero (scipy {@code curve_fit}).
+     */
+    private static Result scaledInverse(double[] s, double[] v, double[] colNorm, long rows) {
+        int p = s.length;
+        double smax = 0;
+        double smin = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < p; i++) {
+            smax = Math.max(smax, s[i]);
+            smin = Math.min(smin, s[i]);
+        }
         double threshold = Math.ulp(1.0) * Math.max(rows, p) * smax;
         int rank = 0;
         double[] inv2 = new double[p];
         for (int i = 0; i < p; i++) {
             if (s[i] > threshold) {
-                inv2[i] = 1.0 / eig.values()[i];
+                inv2[i] = 1.0 / (s[i] * s[i]);
                 rank++;
             }
         }
-        double[] v = eig.vectors();
         double[] pinv = new double[p * p];
         for (int a = 0; a < p; a++) {
             for (int b = a; b < p; b++) {
@@ -116,40 +134,9 @@ public final class Covariance {
         }
         SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(p, p, false, true, false);
         if (!svd.decompose(m)) {
-            double[] nan = new double[p * p];
-            Arrays.fill(nan, Double.NaN);
-            return new Result(nan, Double.POSITIVE_INFINITY, 0);
+            return notDecomposed(p);
         }
-        double[] s = svd.getSingularValues();
         DMatrixRMaj v = svd.getV(null, false);
-        double smax = 0;
-        double smin = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < p; i++) {
-            smax = Math.max(smax, s[i]);
-            smin = Math.min(smin, s[i]);
-        }
-        double threshold = Math.ulp(1.0) * Math.max(rows, p) * smax;
-        int rank = 0;
-        double[] inv2 = new double[p];
-        for (int i = 0; i < p; i++) {
-            if (s[i] > threshold) {
-                inv2[i] = 1.0 / (s[i] * s[i]);
-                rank++;
-            }
-        }
-        double[] pinv = new double[p * p];
-        for (int a = 0; a < p; a++) {
-            for (int b = a; b < p; b++) {
-                double sum = 0;
-                for (int k = 0; k < p; k++) {
-                    sum += v.get(a, k) * inv2[k] * v.get(b, k);
-                }
-                double val = sum / (colNorm[a] * colNorm[b]);
-                pinv[a * p + b] = val;
-                pinv[b * p + a] = val;
-            }
-        }
-        double cond = smin > 0 ? smax / smin : Double.POSITIVE_INFINITY;
-        return new Result(pinv, cond, rank);
+        return scaledInverse(svd.getSingularValues(), v.data, colNorm, rows);
     }
 }

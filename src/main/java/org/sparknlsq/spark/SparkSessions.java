@@ -99,7 +99,7 @@ public final class SparkSessions {
     }
 
     /** A count from a master URL, saturated: digits beyond an int are just as many. */
-    private static long threads(String digits) {
+    private static long count(String digits) {
         return digits.length() > 9 ? Long.MAX_VALUE : Long.parseLong(digits);
     }
 
@@ -132,7 +132,7 @@ public final class SparkSessions {
         String m = master.strip();
         Matcher local = LOCAL.matcher(m);
         if (local.matches()) {
-            if (local.group(2) != null && !local.group(2).equals("*") && threads(local.group(2)) > MAX_LOCAL_THREADS) {
+            if (local.group(2) != null && !local.group(2).equals("*") && count(local.group(2)) > MAX_LOCAL_THREADS) {
                 throw new IllegalArgumentException("master " + master + " asks for " + local.group(2)
                         + " threads; at most " + MAX_LOCAL_THREADS + " (this machine has "
                         + Runtime.getRuntime().availableProcessors() + " cores: local[*] uses them all)");
@@ -141,7 +141,7 @@ public final class SparkSessions {
         }
         Matcher cluster = LOCAL_CLUSTER.matcher(m);
         if (cluster.matches()) {
-            if (threads(cluster.group(3)) < MIN_WORKER_MIB) {
+            if (count(cluster.group(3)) < MIN_WORKER_MIB) {
                 throw new IllegalArgumentException("master " + master + " gives each worker " + cluster.group(3)
                         + " MiB; Spark needs at least " + MIN_WORKER_MIB + " MiB per worker");
             }
