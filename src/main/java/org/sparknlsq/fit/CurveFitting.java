@@ -447,10 +447,9 @@ public final class CurveFitting {
                 message + " (start values: " + starts + ")", e.point(), e.sampleIndexes(), e.sampleValues());
     }
 
-    /** The points of {@code blocks}, thinned for a report. */
+    /** The points of {@code blocks}, thinned for a report (never copied whole). */
     private static DataBlock sample(List<DataBlock> blocks) {
-        DataBlock b0 = blocks.get(0);
-        return FitReport.thin(DataBlock.concat(blocks, b0.variables(), b0.sigma() != null, 0), FitReport.MAX_POINTS);
+        return FitReport.thin(blocks, FitReport.MAX_POINTS);
     }
 
     /**

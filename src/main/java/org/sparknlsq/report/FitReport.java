@@ -77,24 +77,44 @@ public final class FitReport {
 
     /** Every k-th point so that at most {@code max} remain, in data order. */
     public static DataBlock thin(DataBlock b, int max) {
-        int n = b.size();
-        if (n <= max) {
-            return b;
+        return thin(List.of(b), max);
+    }
+
+    /**
+     * {@link #thin(DataBlock, int)} of consecutive blocks as if joined, taking the points block by
+     * block, so data of any size is never copied whole for a report.
+     */
+    public static DataBlock thin(List<DataBlock> blocks, int max) {
+        DataBlock b0 = blocks.get(0);
+        long n = 0;
+        for (DataBlock b : blocks) {
+            n += b.size();
         }
-        int k = b.variables();
-        int m = max;
-        double[] x = new double[m * k];
-        double[] y = new double[m];
-        double[] s = b.sigma() == null ? null : new double[m];
-        for (int j = 0; j < m; j++) {
-            int i = (int) ((long) j * n / m);
-            System.arraycopy(b.x(), i * k, x, j * k, k);
-            y[j] = b.y()[i];
+        if (n <= max) {
+            return blocks.size() == 1
+                    ? b0
+                    : DataBlock.concat(blocks, b0.variables(), b0.sigma() != null, b0.firstIndex());
+        }
+        int k = b0.variables();
+        double[] x = new double[max * k];
+        double[] y = new double[max];
+        double[] s = b0.sigma() == null ? null : new double[max];
+        int block = 0;
+        long blockStart = 0;
+        for (int j = 0; j < max; j++) {
+            long i = (long) j * n / max;
+            while (i >= blockStart + blocks.get(block).size()) {
+                blockStart += blocks.get(block++).size();
+            }
+            DataBlock b = blocks.get(block);
+            int at = (int) (i - blockStart);
+            System.arraycopy(b.x(), at * k, x, j * k, k);
+            y[j] = b.y()[at];
             if (s != null) {
-                s[j] = b.sigma()[i];
+                s[j] = b.sigma()[at];
             }
         }
-        return new DataBlock(x, y, s, k, b.firstIndex());
+        return new DataBlock(x, y, s, k, b0.firstIndex());
     }
 
     private static XYChart xy(String title, String xTitle, String yTitle) {

@@ -80,5 +80,13 @@ class FitReportTest {
         assertTrue(html.contains("2 of 10 partitions excluded"), html);
         assertEquals(
                 FitReport.MAX_POINTS, FitReport.thin(all, FitReport.MAX_POINTS).size());
+        // thinning the blocks picks the very points thinning them joined does
+        for (int max : new int[] {FitReport.MAX_POINTS, 7, all.size(), all.size() + 1}) {
+            DataBlock joined = FitReport.thin(all, max);
+            DataBlock byBlock = FitReport.thin(blocks, max);
+            assertArrayEquals(joined.x(), byBlock.x(), 0.0);
+            assertArrayEquals(joined.y(), byBlock.y(), 0.0);
+            assertEquals(joined.firstIndex(), byBlock.firstIndex());
+        }
     }
 }
