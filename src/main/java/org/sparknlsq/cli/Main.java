@@ -90,15 +90,15 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * Loads what nearly every command needs later, the logging configuration and the expression
-     * compiler (Janino, whose signed jar is verified on first use), on a daemon thread while the
-     * main thread parses the command line: start-up is single-threaded, so a second core is free
-     * (about 0.15 s of a fit's start on 2 cores). Nothing here changes what the command does.
+     * Loads the expression compiler (Janino, whose signed jar is verified on first use) on a daemon
+     * thread while the main thread parses the command line: start-up is single-threaded, so a
+     * second core is free. Logging is not warmed here: {@code --verbose} reconfigures it on the main
+     * thread, which must not race with a half-made logging context. Nothing here changes what the
+     * command does.
      */
     private static void warmUp() {
         Thread t = new Thread(
                 () -> {
-                    org.apache.logging.log4j.LogManager.getContext(false);
                     try {
                         Class.forName("org.codehaus.janino.ClassBodyEvaluator", true, Main.class.getClassLoader());
                     } catch (ClassNotFoundException | LinkageError e) {

@@ -89,6 +89,9 @@ public final class CurveFitter {
                 }
                 initialCost = Double.isNaN(initialCost) ? s.initialCost : initialCost;
                 polished += s.termination.converged() ? Polish.run(s) : 0;
+                if (s.termination == Termination.USER_ABORT) {
+                    break; // a cancelled fit keeps its best point and has no covariance
+                }
                 rows = s.acc.count();
                 covariance = atSolution(s);
                 if (covariance != null) {
